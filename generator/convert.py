@@ -1,0 +1,195 @@
+"""Stage 1: seeds/*.txt -> content/*.md, never overwriting what an editor changed.
+
+A ledger (`content/.convert.json`) records, for every content file convert wrote, its seed and
+the SHA-256 of the bytes written. A file whose bytes no longer match was edited: it is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import frontmatter, furniture
+from generator.errors import InputError
+from generator.extract import Extracted, extract
+from generator.gazetteer import load_gazetteer
+from generator.layouts import RawArticle, read_article, recognise
+from generator.seedtext import decode, split_blocks
+from generator.slugs import slug_for, unique_slug
+from generator.topics import load_vocabulary
+
+LEDGER_NAME = ".convert.json"
+_SEED_LINE = re.compile(r"^seed:\s*['\"]?(?P<seed>[^'\"\n]+?)['\"]?\s*$", re.M)
+
+
+@dataclass
+class Report:
+    """What a convert run did, file by file."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    seed: Path
+    raw: RawArticle
+    teaser_at_end: bool
+
+
+Say = Callable[[str], None]
+
+
+def convert(
+    seeds_dir: Path,
+    content_dir: Path,
+    files: Iterable[Path] = (),
+    *,
+    force: bool = False,
+    only_new: bool = False,
+    say: Say = print,
+    warn: Say = print,
+) -> Report:
+    """Convert the given seed files (default: every seed in seeds_dir) into content_dir.
+
+    Every seed in seeds_dir is read, converted or not, so that furniture that recurs across a
+    source's pages is recognised. `only_new` converts just the seeds that never had a content file.
+    """
+    report = Report()
+    corpus = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
+    targets = sorted({p.resolve(): p for p in files}.values()) if files else corpus
+    parsed: dict[Path, _Parsed] = {}
+    for seed in sorted({*corpus, *targets}):
+        try:
+            parsed[seed.resolve()] = _parse(seed)
+        except InputError as error:
+            if seed.resolve() in {t.resolve() for t in targets}:
+                report.errors.append(str(error))
+                warn(str(error))
+        except OSError as error:
+            report.errors.append(f"{_shown(seed)}: cannot read: {error.strerror}")
+            warn(report.errors[-1])
+    recurring = furniture.recurring_blocks((p.raw.layout, p.raw.body) for p in parsed.values())
+    content_dir.mkdir(parents=True, exist_ok=True)
+    ledger = _read_ledger(content_dir)
+    owners = _owners(content_dir, ledger)
+    taken = {p.stem for p in content_dir.glob("*.md")}
+    for seed in targets:
+        item = parsed.get(seed.resolve())
+        if item is None:
+            continue
+        owned = owners.get(seed.name)
+        if only_new and (owned or _ever_converted(ledger, seed.name)):
+            continue
+        name = owned or unique_slug(slug_for(item.raw.title, seed.name), taken) + ".md"
+        taken.add(Path(name).stem)
+        body = furniture.strip(item.raw.body, item.raw.layout, recurring, item.teaser_at_end)
+        gaz, vocab = load_gazetteer(), load_vocabulary()
+        extracted = extract(item.raw, body, seed.name, Path(name).stem, gaz, vocab)
+        _place(content_dir / name, seed, extracted, ledger, force, report, say)
+    _write_ledger(content_dir, ledger)
+    return report
+
+
+def _parse(seed: Path) -> _Parsed:
+    path = _shown(seed)
+    blocks = split_blocks(decode(seed.read_bytes(), path))
+    if not blocks:
+        raise InputError(path, "no text (only blank lines)")
+    layout = recognise(blocks)
+    return _Parsed(seed, read_article(blocks, layout, path), layout.teaser_at_end)
+
+
+def _place(
+    target: Path,
+    seed: Path,
+    extracted: Extracted,
+    ledger: dict[str, dict[str, str]],
+    force: bool,
+    report: Report,
+    say: Say,
+) -> None:
+    data = frontmatter.dump(extracted.fields, extracted.body).encode("utf-8")
+    shown = _shown(target)
+    entry = ledger.get(target.name)
+    if target.exists():
+        current = target.read_bytes()
+        if current == data:
+            report.unchanged.append(shown)
+            ledger[target.name] = {"seed": seed.name, "sha256": _sha(data)}
+            return
+        if not force and (entry is None or entry["sha256"] != _sha(current)):
+            report.kept.append(shown)
+            say(f"kept {shown}: edited since convert wrote it (--force overwrites)")
+            return
+    elif entry is not None and not force:
+        report.kept.append(shown)
+        say(f"skipped {_shown(seed)}: {shown} was deleted since convert wrote it (--force)")
+        return
+    _atomic_write(target, data)
+    ledger[target.name] = {"seed": seed.name, "sha256": _sha(data)}
+    report.written.append(shown)
+    say(f"wrote {shown} (from {_shown(seed)})")
+
+
+def _owners(content_dir: Path, ledger: dict[str, dict[str, str]]) -> dict[str, str]:
+    """seed name -> content file name, from the ledger and from files' `seed:` lines."""
+    owners = {entry["seed"]: name for name, entry in ledger.items()}
+    for path in sorted(content_dir.glob("*.md")):
+        try:
+            head = path.read_text("utf-8", errors="replace")[:4096]
+        except OSError:
+            continue
+        match = _SEED_LINE.search(head)
+        if match:
+            owners.setdefault(match["seed"], path.name)
+    return owners
+
+
+def _ever_converted(ledger: dict[str, dict[str, str]], seed_name: str) -> bool:
+    return any(entry["seed"] == seed_name for entry in ledger.values())
+
+
+def _read_ledger(content_dir: Path) -> dict[str, dict[str, str]]:
+    path = content_dir / LEDGER_NAME
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return {str(k): dict(v) for k, v in data["files"].items()}
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # A broken ledger only costs protection; treating every file as edited keeps them all.
+        return {}
+
+
+def _write_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> None:
+    data = {"version": 1, "files": dict(sorted(ledger.items()))}
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    path = content_dir / LEDGER_NAME
+    if not path.exists() or path.read_text("utf-8") != text:
+        _atomic_write(path, text.encode("utf-8"))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

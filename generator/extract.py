@@ -1,0 +1,112 @@
+"""A seed's raw article -> the front matter and Markdown body of its content file."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from generator import markdown_text
+from generator.gazetteer import Gazetteer
+from generator.layouts import RawArticle, photo_caption_pattern
+from generator.seedtext import Block
+from generator.topics import Vocabulary
+
+SUMMARY_SHORT = 160  # a first sentence shorter than this gets the second one too
+SUMMARY_MAX = 320
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Prof|St|Co|Corp|Inc|Ltd"
+    r"|No|Gov|Sen|Rep|vs|etc|e\.g|i\.e)|\b[A-Z])\.$"
+)
+_SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Everything a content file holds."""
+
+    fields: dict[str, Any]
+    body: str
+
+
+def extract(
+    raw: RawArticle,
+    body: tuple[Block, ...],
+    seed_name: str,
+    slug: str,
+    gaz: Gazetteer,
+    vocab: Vocabulary,
+) -> Extracted:
+    """Front matter fields, in DESIGN.md's order, and the Markdown body."""
+    photos: list[Photo] = []
+    paragraphs: list[str] = []
+    markdown: list[str] = []
+    for block in body:
+        match = photo_caption_pattern().match(block.text)
+        if match and match["caption"]:
+            photo = Photo(match["caption"], match["credit"])
+            photos.append(photo)
+            markdown.append(markdown_text.photo_caption(photo.caption, photo.credit))
+        else:
+            paragraphs.append(block.text)
+            markdown.append(markdown_text.escape(block.text))
+    text = "\n".join([raw.title, *(b.text for b in body)])
+    fields: dict[str, Any] = {"title": raw.title, "date": raw.date}
+    if raw.section:
+        fields["section"] = raw.section
+    if raw.source:
+        fields["source"] = raw.source
+    fields["countries"] = countries_in(text, gaz)
+    fields["places"] = list(dict.fromkeys(m.name for m in gaz.place_mentions(text)))
+    fields["tags"] = vocab.tags_in(text)
+    fields["summary"] = summarise(paragraphs)
+    if photos:
+        fields["photos"] = [{"caption": p.caption, "credit": p.credit} for p in photos]
+    fields["slug"] = slug
+    fields["draft"] = False
+    fields["seed"] = seed_name
+    return Extracted(fields, "\n\n".join(markdown))
+
+
+def countries_in(text: str, gaz: Gazetteer) -> list[str]:
+    """Countries mentioned: the home country first, then the most mentioned, then first seen."""
+    mentions = gaz.country_mentions(text)
+    counts = Counter(m.name for m in mentions)
+    first = {m.name: i for i, m in reversed(list(enumerate(mentions)))}
+    return sorted(counts, key=lambda n: (n != gaz.home, -counts[n], first[n]))
+
+
+def summarise(paragraphs: list[str]) -> str:
+    """The first sentence of the article, or two when the first is short."""
+    if not paragraphs:
+        return ""
+    sentences = _sentences(paragraphs[0])
+    summary = sentences[0]
+    if len(summary) < SUMMARY_SHORT and len(sentences) > 1:
+        summary = f"{summary} {sentences[1]}"
+    if len(summary) > SUMMARY_MAX:
+        summary = summary[:SUMMARY_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return summary
+
+
+def _sentences(paragraph: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        candidate = paragraph[start : match.end()].strip()
+        if _ABBREVIATIONS.search(candidate.rstrip('”"’)')):
+            continue
+        sentences.append(candidate)
+        start = match.end()
+    rest = paragraph[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences

@@ -1,0 +1,174 @@
+"""Countries and places: one canonical table for the project, and mention detection in text.
+
+Country names, official names and demonyms come from the `countryinfo` package; the project's
+data files add short forms, places and the home country.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# Short codes in the country data (IT, CAN, MAR) are ordinary words in news text.
+_MIN_DATA_ALIAS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country under its canonical name, with ISO codes and an emoji flag."""
+
+    name: str
+    iso2: str
+    iso3: str
+
+    @property
+    def flag(self) -> str:
+        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.iso2.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city, province or region, and the country it belongs to."""
+
+    name: str
+    country: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name found in text: what it names (canonical) and where."""
+
+    name: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Look-ups from names in text to canonical countries and places."""
+
+    home: str
+    countries: dict[str, Country]
+    places: dict[str, Place]
+    country_aliases: dict[str, str]
+    place_aliases: dict[str, str]
+
+    def country(self, name: str) -> Country | None:
+        """The country with this canonical name, or the one an alias names."""
+        canonical = self.countries.get(name) and name or self.country_aliases.get(name)
+        return self.countries.get(canonical) if canonical else None
+
+    def country_mentions(self, text: str) -> list[Mention]:
+        """Countries named in text, in order of appearance (places count for their country)."""
+        found = _find(_alias_pattern(tuple(self.country_aliases)), self.country_aliases, text)
+        found += [Mention(self.places[m.name].country, m.start) for m in self.place_mentions(text)]
+        return sorted(found, key=lambda m: m.start)
+
+    def place_mentions(self, text: str) -> list[Mention]:
+        """Places named in text, in order of appearance."""
+        return _find(_alias_pattern(tuple(self.place_aliases)), self.place_aliases, text)
+
+
+def _find(pattern: re.Pattern[str] | None, aliases: dict[str, str], text: str) -> list[Mention]:
+    if pattern is None:
+        return []
+    return [Mention(aliases[m.group(0)], m.start()) for m in pattern.finditer(text)]
+
+
+@cache
+def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not aliases:
+        return None
+    # Longest first, so "Republic of Korea" wins over "Korea" at the same place.
+    ordered = sorted(aliases, key=len, reverse=True)
+    words = "|".join(re.escape(a) for a in ordered if not _CJK.search(a))
+    # Chinese, Japanese and Korean text has no spaces between words: no boundaries there.
+    cjk = "|".join(re.escape(a) for a in ordered if _CJK.search(a)) or "(?!)"
+    return re.compile(rf"(?<![\w.-])(?:{words})(?![\w]|-[a-z])|{cjk}")
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """The project's gazetteer: countryinfo plus data/countries.yaml and data/places.yaml."""
+    project = _data("countries.yaml")
+    rename: dict[str, str] = project.get("rename") or {}
+    countries: dict[str, Country] = {}
+    by_level: list[dict[str, set[str]]] = [{}, {}, {}]  # names, official/alternative, demonyms
+    for info in _country_records():
+        name = rename.get(info["name"], info["name"])
+        countries[name] = Country(name, info["alpha2"], info["alpha3"])
+        _add(by_level[0], [info["name"], name], name)
+        _add(by_level[1], info["alt"], name)
+        _add(by_level[2], info["demonyms"], name)
+    aliases: dict[str, str] = {}
+    ignore = set(project.get("ignore") or ())
+    for level in reversed(by_level):
+        # Higher levels overwrite lower ones; a name shared by two countries names neither.
+        for alias, names in level.items():
+            if len(names) == 1 and alias not in ignore:
+                aliases[alias] = next(iter(names))
+    for name, extra in (project.get("aliases") or {}).items():
+        if name not in countries:
+            raise ValueError(f"data/countries.yaml: aliases: unknown country {name!r}")
+        aliases.update({alias: name for alias in extra})
+        # An entry of the data named as an alias (Wales -> United Kingdom) is part of that
+        # country: it is no country of its own, and its demonym (Welsh) names the whole.
+        for part in set(extra) & set(countries):
+            del countries[part]
+            aliases.update({a: name for a, target in aliases.items() if target == part})
+    places, place_aliases = _places(countries)
+    return Gazetteer(project["home"], countries, places, aliases, place_aliases)
+
+
+def _country_records() -> Iterable[dict[str, Any]]:
+    from countryinfo import all_countries
+
+    for entry in all_countries():
+        iso = entry.iso() or {}
+        if not iso.get("alpha2"):
+            continue  # parts of a country (Scotland) are aliases of it, not countries
+        demonym = entry.demonym() or ""
+        alt = [a for a in entry.alt_spellings() or () if len(a) >= _MIN_DATA_ALIAS]
+        yield {
+            "name": entry.name(),
+            "alpha2": iso["alpha2"],
+            "alpha3": iso.get("alpha3", ""),
+            "alt": alt,
+            "demonyms": [demonym, _plural(demonym)] if demonym else [],
+        }
+
+
+def _plural(demonym: str) -> str:
+    return demonym if demonym.endswith(("s", "sh", "ch", "ese")) else demonym + "s"
+
+
+def _add(level: dict[str, set[str]], aliases: Iterable[str], name: str) -> None:
+    for alias in aliases:
+        if alias:
+            level.setdefault(alias, set()).add(name)
+
+
+def _places(countries: dict[str, Country]) -> tuple[dict[str, Place], dict[str, str]]:
+    places: dict[str, Place] = {}
+    aliases: dict[str, str] = {}
+    for name, entry in _data("places.yaml").items():
+        if entry["country"] not in countries:
+            raise ValueError(f"data/places.yaml: {name}: unknown country {entry['country']!r}")
+        places[name] = Place(name, entry["country"], entry.get("kind", "place"))
+        aliases[name] = name
+        aliases.update({alias: name for alias in entry.get("aliases") or ()})
+    return places, aliases
+
+
+def _data(name: str) -> Any:
+    text = resources.files("generator").joinpath("data", name).read_text("utf-8")
+    return yaml.safe_load(text)

@@ -1,0 +1,94 @@
+"""The `portal` command as a user runs it: a real subprocess, exit codes and messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import write_files
+
+
+def portal(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_lists_convert(tmp_path: Path) -> None:
+    result = portal("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "convert" in result.stdout
+
+
+def test_convert_defaults_and_summary(tmp_path: Path, seeds_copy: Path) -> None:
+    result = portal("convert", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "wrote content/south-korean-delegation-seeks-business-deals-in-harbin.md" in (
+        result.stdout
+    )
+    assert result.stdout.strip().endswith(
+        "converted 5 seeds: 5 written, 0 unchanged, 0 kept, 0 failed"
+    )
+    again = portal("convert", cwd=tmp_path)
+    assert again.stdout.strip() == "converted 5 seeds: 0 written, 5 unchanged, 0 kept, 0 failed"
+
+
+def test_bad_seeds_exit_nonzero_with_a_count(tmp_path: Path, seeds_copy: Path) -> None:
+    write_files(seeds_copy, {"empty.txt": b"", "nodate.txt": "A title\n\nA body.\n"})
+    result = portal("convert", cwd=tmp_path)
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert errors == [
+        "seeds/empty.txt: empty file",
+        "seeds/nodate.txt:1: no date found "
+        "(expected e.g. 'Updated : 2020-08-12' or 'November 30, 2023')",
+    ]
+    assert "Traceback" not in result.stderr
+    assert result.stdout.strip().endswith("5 written, 0 unchanged, 0 kept, 2 failed")
+    assert len(list((tmp_path / "content").glob("*.md"))) == 5
+
+
+def test_edited_file_message_and_force(tmp_path: Path, seeds_copy: Path) -> None:
+    portal("convert", cwd=tmp_path)
+    path = tmp_path / "content" / "harbin-ukraine-to-further-deepen-business-cooperation.md"
+    path.write_text(path.read_text("utf-8") + "\nAn editor's note.\n", "utf-8")
+    result = portal("convert", cwd=tmp_path)
+    assert result.returncode == 0
+    assert (
+        f"kept content/{path.name}: edited since convert wrote it (--force overwrites)"
+        in result.stdout
+    )
+    assert "An editor's note." in path.read_text("utf-8")
+    forced = portal("convert", "--force", cwd=tmp_path)
+    assert forced.returncode == 0
+    assert "An editor's note." not in path.read_text("utf-8")
+
+
+def test_explicit_files_and_folders(tmp_path: Path, seeds_copy: Path) -> None:
+    result = portal(
+        "convert",
+        "--seeds",
+        "seeds",
+        "--content",
+        "out",
+        "seeds/001_afc923f68b10f8f4.txt",
+        "seeds/missing.txt",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "seeds/missing.txt: no such seed file" in result.stderr
+    assert [p.name for p in (tmp_path / "out").glob("*.md")] == [
+        "harbin-ukraine-to-further-deepen-business-cooperation.md"
+    ]
+
+
+def test_missing_seed_folder(tmp_path: Path) -> None:
+    result = portal("convert", "--seeds", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "nowhere: no such seed folder"
