@@ -29,7 +29,24 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="overwrite content files even if edited"
     )
     convert.add_argument("files", nargs="*", type=Path, metavar="FILE", help="seeds to convert")
+
+    build = commands.add_parser(
+        "build",
+        help="convert new seeds, then render the site into site/",
+        description="Convert seeds that have no content file yet, then render the site. "
+        "Options default to site.yaml.",
+    )
+    _site_options(build)
+    build.add_argument("--drafts", action="store_true", help="include drafts")
+    build.add_argument("--future", action="store_true", help="include articles dated after today")
     return parser
+
+
+def _site_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--config", type=Path, default=None, help="site.yaml to use")
+    command.add_argument("--content", default=None, help="content folder")
+    command.add_argument("--out", default=None, help="output folder")
+    command.add_argument("--base-url", default=None, help="URL the site is published at")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,15 +54,74 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "build":
+        return _build(args)
     return 2
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _load_config(args: argparse.Namespace):  # -> SiteConfig
+    from generator.config import CONFIG_NAME, load_config
+
+    path = args.config if args.config is not None else Path(CONFIG_NAME)
+    overrides = {"content_dir": args.content, "output_dir": args.out, "base_url": args.base_url}
+    return load_config(path if args.config is not None or path.exists() else None, overrides)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.build import build
+    from generator.config import ConfigErrors
+    from generator.errors import InputError
+    from generator.load import ContentErrors
+
+    try:
+        config = _load_config(args)
+        result = build(
+            config,
+            drafts=args.drafts,
+            future=args.future,
+            warn=_warn,
+            progress=_progress_printer(),
+        )
+    except (ConfigErrors, ContentErrors) as errors:
+        for error in errors.errors:
+            _warn(str(error))
+        _warn(f"build failed: {len(errors.errors)} problem(s); the previous site is unchanged")
+        return 1
+    except InputError as error:
+        _warn(str(error))
+        _warn("build failed; the previous site is unchanged")
+        return 1
+    print(result.summary())
+    return 0
+
+
+def _progress_printer():
+    """On a terminal, a build longer than a second shows how far it is."""
+    import time
+
+    if not sys.stderr.isatty():
+        return lambda done, total: None
+    started = time.monotonic()
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - started > 1 and (now - last[0] > 0.2 or done == total):
+            last[0] = now
+            end = "\n" if done == total else ""
+            print(f"\rwriting pages {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _convert(args: argparse.Namespace) -> int:
     from generator.convert import convert
 
-    def warn(line: str) -> None:
-        print(line, file=sys.stderr)
-
+    warn = _warn
     missing = [f for f in args.files if not f.is_file()]
     for path in missing:
         warn(f"{path}: no such seed file")

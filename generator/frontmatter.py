@@ -1,12 +1,18 @@
-"""Front matter + Markdown files: the one writer of `content/*.md` text."""
+"""Front matter + Markdown files: writing them (convert) and splitting and parsing them (load)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
+from generator.errors import InputError
+
 DELIMITER = "---"
+_DELIMITER_LINE = re.compile(r"^---[ \t]*$", re.M)
+# The C loader is ~8x faster; both are safe loaders (no Python object tags).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def dump(fields: dict[str, Any], body: str) -> str:
@@ -16,3 +22,45 @@ def dump(fields: dict[str, Any], body: str) -> str:
         fields, sort_keys=False, allow_unicode=True, default_flow_style=None, width=4096
     )
     return f"{DELIMITER}\n{header}{DELIMITER}\n\n{body.strip()}\n"
+
+
+def split(text: str, path: str) -> tuple[str, str, int]:
+    """(front matter, body, line the body starts on) of a content file's text."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    opening = _DELIMITER_LINE.match(text)
+    if opening is None:
+        raise InputError(path, "no front matter: the file must start with a '---' line", line=1)
+    closing = _DELIMITER_LINE.search(text, opening.end() + 1)
+    if closing is None:
+        raise InputError(path, "front matter is not closed by a '---' line", line=1)
+    header = text[opening.end() + 1 : closing.start()]
+    body = text[closing.end() + 1 :]
+    return header, body, header.count("\n") + 3
+
+
+def safe_load(text: str, path: str, first_line: int = 1) -> Any:
+    """YAML with the safe loader; a syntax error names the file and the line in it."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        problem = error.problem or "invalid YAML"
+        raise InputError(path, f"invalid YAML: {problem}", line=line) from None
+    except yaml.YAMLError as error:
+        raise InputError(path, f"invalid YAML: {error}", line=first_line) from None
+
+
+def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
+    """The line of each top-level key of a YAML mapping; only needed when reporting errors."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value): first_line + key.start_mark.line
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }

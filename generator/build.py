@@ -1,0 +1,173 @@
+"""The build: config -> convert new seeds -> load -> model -> plan -> render + write.
+
+Reads as the list of stages; each stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from generator import assets
+from generator.config import SiteConfig
+from generator.errors import InputError
+from generator.load import Article, ContentErrors, load_all
+from generator.markup import make_renderer
+from generator.model import Site, build_site
+from generator.plan import Page, Planner
+from generator.write import write_site
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pages: int
+    rendered: int
+    written: int
+    articles: int
+    tags: int
+    countries: int
+    seconds: float
+    out: Path
+
+    def summary(self) -> str:
+        """The line every build ends with."""
+        return (
+            f"built {self.pages:,} pages ({self.articles:,} articles, {self.tags:,} tags, "
+            f"{self.countries:,} countries) into {self.out}/ in {self.seconds:.1f} s"
+        )
+
+
+def build(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    say: Say = print,
+    warn: Say = print,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> BuildResult:
+    """Build the site into config.output_dir; raises ContentErrors or InputError on bad input."""
+    started = time.perf_counter()
+    _convert_new_seeds(config, say, warn)
+    articles = load_content(config)
+    articles = select(articles, config, drafts=drafts, future=future)
+    site = build_site(articles, home_country=_home_country())
+    pages = plan(site, config)
+    out = config.path("output_dir")
+    stats = write_site(pages.pages, out, pages.render, progress)
+    return BuildResult(
+        pages=stats.pages,
+        rendered=stats.rendered,
+        written=stats.written,
+        articles=len(site.articles),
+        tags=len(site.terms["tag"]),
+        countries=len(site.terms["country"]),
+        seconds=time.perf_counter() - started,
+        out=out,
+    )
+
+
+def _convert_new_seeds(config: SiteConfig, say: Say, warn: Say) -> None:
+    seeds = config.path("seeds_dir")
+    if seeds.is_dir():
+        from generator.convert import convert
+
+        report = convert(seeds, config.path("content_dir"), only_new=True, say=say, warn=warn)
+        if report.errors:
+            warn(f"{len(report.errors)} seed(s) could not be converted; the build goes on")
+
+
+def load_content(config: SiteConfig) -> list[Article]:
+    """Every content file, validated; all problems of all files raise one ContentErrors."""
+    content = config.path("content_dir")
+    if not content.is_dir():
+        raise InputError(str(content), "no such content folder")
+    render_body = make_renderer(config.allow_html)
+    articles, errors = load_all(sorted(content.glob("*.md")), render_body, _shown)
+    errors += _duplicate_urls(articles)
+    if errors:
+        raise ContentErrors(errors)
+    return articles
+
+
+def select(
+    articles: list[Article], config: SiteConfig, *, drafts: bool, future: bool
+) -> list[Article]:
+    """Leave out drafts and articles dated after today (in the site's time zone)."""
+    today = dt.datetime.now(ZoneInfo(config.timezone)).date()
+    return [a for a in articles if (drafts or not a.draft) and (future or a.date <= today)]
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: list[Page]
+    render: Callable[[Page], bytes]
+
+
+def plan(site: Site, config: SiteConfig) -> Plan:
+    """Every page of the site, with the renderer that turns one into bytes."""
+    from generator.gazetteer import load_gazetteer
+    from generator.render import Renderer
+
+    theme = config.path("themes_dir") / config.theme
+    static = assets.collect([DEFAULT_THEME / "static", theme / "static", config.root / "static"])
+
+    def asset_url(name: str) -> str:
+        if name not in static:
+            raise InputError(str(theme / "static" / name), "no such static file")
+        return static[name].url
+
+    renderer = Renderer(config, asset_url, DEFAULT_THEME)
+    gazetteer = load_gazetteer()
+
+    def flag_of(name: str) -> str:
+        country = gazetteer.country(name)
+        return country.flag if country else ""
+
+    # Templates use assets by name; a changed asset changes its hashed URL, so the pages too.
+    asset_digest = "|".join(a.url for a in static.values())
+    planner = Planner(site, config, flag_of, lambda t: renderer.template_digest(t) + asset_digest)
+    pages = list(planner.pages())
+    pages.append(planner.sitemap(pages))
+    pages += [Page(a.url, None, {}, a.url, a.data) for a in static.values()]
+    pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
+    if config.cname:
+        pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
+    return Plan(pages, renderer.render)
+
+
+def _duplicate_urls(articles: list[Article]) -> list[InputError]:
+    seen: dict[str, Article] = {}
+    errors = []
+    for article in articles:
+        other = seen.setdefault(article.url, article)
+        if other is not article:
+            errors.append(
+                InputError(
+                    article.path,
+                    f"same URL /{article.url} as {other.path} (change the slug)",
+                    key="slug",
+                )
+            )
+    return errors
+
+
+def _home_country() -> str:
+    from generator.gazetteer import load_gazetteer
+
+    return load_gazetteer().home
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,143 @@
+"""Stage 3: Articles -> Site: sorted, grouped into taxonomies, linked. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator import urls
+from generator.load import Article
+
+TAXONOMIES = ("tag", "country", "section", "year")
+RELATED_COUNT = 4
+# Related candidates per shared term, nearest in time: keeps related-article search linear.
+_RELATED_WINDOW = 25
+_WEIGHTS = {"country": 3.0, "place": 2.0, "tag": 1.0}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Term:
+    """A tag, country, section or year, with its URL."""
+
+    kind: str
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return urls.term(self.kind, self.slug)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages show, computed once from the articles."""
+
+    articles: tuple[Article, ...]  # newest first
+    terms: dict[str, dict[Term, tuple[Article, ...]]]  # kind -> term -> its articles, newest first
+    newer: dict[str, Article | None]  # article url -> the next newer article
+    older: dict[str, Article | None]
+    related: dict[str, tuple[Article, ...]]
+    partners: dict[Term, tuple[tuple[Term, int], ...]]  # country -> (partner, shared articles)
+    by_slug: dict[tuple[str, str], Term]
+
+    def term(self, kind: str, name: str) -> Term:
+        """The term an article's name files it under."""
+        return self.by_slug.get((kind, urls.term_slug(name))) or make_term(kind, name)
+
+
+def make_term(kind: str, name: str) -> Term:
+    return Term(kind, name, urls.term_slug(name))
+
+
+def article_terms(article: Article) -> dict[str, tuple[str, ...]]:
+    """The names an article is filed under, per taxonomy."""
+    return {
+        "tag": article.tags,
+        "country": article.countries,
+        "section": (article.section,) if article.section else (),
+        "year": (str(article.date.year),),
+    }
+
+
+def build_site(articles: Iterable[Article], home_country: str | None = None) -> Site:
+    """Sort and group the articles (the home country is left out of related-article scoring)."""
+    ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
+    # Grouped by slug, so "E-commerce" and "e-commerce" are one page (named as most write it).
+    grouped: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for article in ordered:
+        for kind, names in article_terms(article).items():
+            for name in names:
+                key = (kind, urls.term_slug(name))
+                grouped[key].append(article)
+                spellings[key][name] += 1
+    terms: dict[str, dict[Term, tuple[Article, ...]]] = {kind: {} for kind in TAXONOMIES}
+    for (kind, slug), items in sorted(grouped.items()):
+        name = min(spellings[kind, slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        terms[kind][Term(kind, name, slug)] = tuple(items)
+    newer = {a.url: (ordered[i - 1] if i > 0 else None) for i, a in enumerate(ordered)}
+    older = {
+        a.url: (ordered[i + 1] if i + 1 < len(ordered) else None) for i, a in enumerate(ordered)
+    }
+    return Site(
+        articles=ordered,
+        terms=terms,
+        newer=newer,
+        older=older,
+        related=related_articles(ordered, home_country),
+        partners=_partners(terms["country"]),
+        by_slug={(t.kind, t.slug): t for by_term in terms.values() for t in by_term},
+    )
+
+
+def related_articles(
+    ordered: tuple[Article, ...], home_country: str | None
+) -> dict[str, tuple[Article, ...]]:
+    """For each article, the articles sharing most countries, places and tags (weighted)."""
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, article in enumerate(ordered):
+        for key in _related_keys(article, home_country):
+            postings[key].append(index)
+    position = {key: {i: n for n, i in enumerate(items)} for key, items in postings.items()}
+    related: dict[str, tuple[Article, ...]] = {}
+    for index, article in enumerate(ordered):
+        scores: Counter[int] = Counter()
+        for key in _related_keys(article, home_country):
+            items = postings[key]
+            at = position[key][index]
+            for other in items[max(0, at - _RELATED_WINDOW) : at + _RELATED_WINDOW + 1]:
+                if other != index:
+                    scores[other] += _WEIGHTS[key[0]]
+        best = sorted(scores, key=lambda i: (-scores[i], abs(i - index), i))[:RELATED_COUNT]
+        related[article.url] = tuple(ordered[i] for i in best)
+    return related
+
+
+def _related_keys(article: Article, home_country: str | None) -> list[tuple[str, str]]:
+    # The home country is in nearly every article: sharing it says nothing.
+    keys = [("country", c) for c in article.countries if c != home_country]
+    keys += [("place", p) for p in article.places]
+    keys += [("tag", t) for t in article.tags]
+    return keys
+
+
+def _partners(
+    countries: dict[Term, tuple[Article, ...]],
+) -> dict[Term, tuple[tuple[Term, int], ...]]:
+    partners: dict[Term, tuple[tuple[Term, int], ...]] = {}
+    by_slug = {t.slug: t for t in countries}
+    for term, items in countries.items():
+        shared = Counter(
+            urls.term_slug(c) for a in items for c in a.countries if urls.term_slug(c) != term.slug
+        )
+        partners[term] = tuple(
+            (by_slug[slug], count)
+            for slug, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+    return partners
+
+
+def latest(items: tuple[Article, ...]) -> dt.date:
+    return items[0].date

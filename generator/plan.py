@@ -1,0 +1,247 @@
+"""Stage 4: Site -> Pages. Every output file is a Page with its URL, template, context and a
+fingerprint of everything it shows, so the writer renders only the pages that changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator import urls
+from generator.config import SiteConfig
+from generator.load import Article
+from generator.model import Site, Term
+
+TERM_TITLES = {"tag": "Tags", "country": "Countries", "section": "Sections", "year": "Archive"}
+FEED_KINDS = ("tag", "country")
+NAV_COUNTRIES = 12  # partner countries in the strip under the masthead
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A named link, with a flag for countries."""
+
+    name: str
+    url: str
+    flag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a list shows of an article: its fingerprint changes only when these do."""
+
+    url: str
+    title: str
+    date: dt.date
+    section: Link | None
+    countries: tuple[Link, ...]
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    number: int
+    count: int
+    newer_url: str | None
+    older_url: str | None
+    page_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: rendered from `template` with `context`, or the bytes in `data`."""
+
+    url: str
+    template: str | None
+    context: dict[str, Any]
+    fingerprint: str
+    data: bytes | None = None
+
+    @property
+    def output(self) -> str:
+        return urls.output_file(self.url)
+
+
+class Planner:
+    """Turns the site into pages; `template_digest` names what a template depends on."""
+
+    def __init__(
+        self,
+        site: Site,
+        config: SiteConfig,
+        flag_of: Callable[[str], str],
+        template_digest: Callable[[str], str],
+    ):
+        self.site = site
+        self.config = config
+        self.flag_of = flag_of
+        self.template_digest = template_digest
+        self._cards: dict[str, Card] = {}
+        self.common = self._common()
+        self._common_digest = _digest(self.common)
+
+    def pages(self) -> Iterator[Page]:
+        """Every page of the site, articles first."""
+        site = self.site
+        for article in site.articles:
+            yield self.article_page(article)
+        yield from self.listing("", "index.html", site.articles, title=None)
+        for kind, by_term in site.terms.items():
+            yield self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))
+            for term, items in by_term.items():
+                extra = {"term": self._link(term), "kind": kind}
+                if kind == "country":
+                    extra["partners"] = [(self._link(t), n) for t, n in site.partners[term]]
+                feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
+                yield from self.listing(term.url, "term.html", items, term.name, extra, feeds)
+                if kind in FEED_KINDS:
+                    yield self.feed(term.url, f"{self.config.title}: {term.name}", items)
+        yield self.feed("", self.config.title, site.articles)
+        yield self.page("404.html", "404.html", {"title": "Page not found"})
+        yield self.page("robots.txt", "robots.txt", {})
+
+    def article_page(self, article: Article) -> Page:
+        site = self.site
+        newer, older = site.newer[article.url], site.older[article.url]
+        context = {
+            "title": article.title,
+            "description": article.summary,
+            "article": article,
+            "section": self._link(site.term("section", article.section))
+            if article.section
+            else None,
+            "countries": [self._link(site.term("country", c)) for c in article.countries],
+            "tags": [self._link(site.term("tag", t)) for t in article.tags],
+            "newer": self.card(newer) if newer else None,
+            "older": self.card(older) if older else None,
+            "related": [self.card(a) for a in site.related[article.url]],
+        }
+        return self.page(article.url, "article.html", context)
+
+    def listing(
+        self,
+        url: str,
+        template: str,
+        items: Sequence[Article],
+        title: str | None,
+        extra: dict[str, Any] | None = None,
+        feeds: list[Link] | None = None,
+    ) -> Iterator[Page]:
+        """A paginated list of article cards at url, url/page/2/, ..."""
+        size = self.config.paginate
+        count = max(1, -(-len(items) // size))
+        page_urls = tuple(urls.paged(url, n) for n in range(1, count + 1))
+        for number in range(1, count + 1):
+            pager = Pager(
+                number,
+                count,
+                page_urls[number - 2] if number > 1 else None,
+                page_urls[number] if number < count else None,
+                page_urls,
+            )
+            shown = items[(number - 1) * size : number * size]
+            context = {
+                "title": title if number == 1 or title is None else f"{title} (page {number})",
+                "items": [self.card(a) for a in shown],
+                "total": len(items),
+                "pager": pager,
+                "feeds": feeds or [],
+                **(extra or {}),
+            }
+            yield self.page(page_urls[number - 1], template, context)
+
+    def feed(self, url: str, title: str, items: Sequence[Article]) -> Page:
+        shown = [self.card(a) for a in items[: self.config.feed_limit]]
+        # A feed is as new as its newest entry: no build time, so output is reproducible.
+        updated = shown[0].date if shown else dt.date(1970, 1, 1)
+        context = {"title": title, "page_url": url, "items": shown, "updated": updated}
+        return self.page(urls.feed(url), "feed.xml", context)
+
+    def sitemap(self, pages: Sequence[Page]) -> Page:
+        """The sitemap of the HTML pages planned (all but the 404 page)."""
+        entries = [
+            (p.url, p.context["article"].date if "article" in p.context else None)
+            for p in pages
+            if p.template and p.template.endswith(".html") and p.url != "404.html"
+        ]
+        return self.page("sitemap.xml", "sitemap.xml", {"entries": sorted(entries)})
+
+    def page(self, url: str, template: str, context: dict[str, Any]) -> Page:
+        context = {"url": url, "title": None, "description": None, "feeds": [], **context}
+        fingerprint = _digest([self.template_digest(template), self._common_digest, context])
+        return Page(url, template, {**self.common, **context}, fingerprint)
+
+    def card(self, article: Article) -> Card:
+        card = self._cards.get(article.url)
+        if card is None:
+            section = self.site.term("section", article.section) if article.section else None
+            card = Card(
+                url=article.url,
+                title=article.title,
+                date=article.date,
+                section=self._link(section) if section else None,
+                countries=tuple(
+                    self._link(self.site.term("country", c)) for c in article.countries
+                ),
+                summary=article.summary,
+            )
+            self._cards[article.url] = card
+        return card
+
+    def _terms_context(self, kind: str) -> dict[str, Any]:
+        rows = [
+            {"term": self._link(term), "count": len(items), "latest": items[0].date}
+            for term, items in self.site.terms[kind].items()
+        ]
+        if kind == "year":
+            rows.sort(key=lambda r: r["term"].name, reverse=True)
+        elif kind in ("country", "tag"):
+            rows.sort(key=lambda r: (-r["count"], r["term"].name))
+        return {"title": TERM_TITLES[kind], "kind": kind, "rows": rows}
+
+    def _common(self) -> dict[str, Any]:
+        """What every page shows: the masthead, the section menu, the partner-country strip."""
+        site, config = self.site, self.config
+        sections = sorted(site.terms["section"].items(), key=lambda kv: (-len(kv[1]), kv[0].name))
+        countries = sorted(site.terms["country"].items(), key=lambda kv: (-len(kv[1]), kv[0].name))
+        return {
+            "site": {
+                "title": config.title,
+                "description": config.description,
+                "language": config.language,
+                "base_url": config.base_url,
+                "sections": [self._link(t) for t, _ in sections],
+                "partners": [self._link(t) for t, _ in countries[:NAV_COUNTRIES]],
+                "feed": Link(config.title, urls.feed()),
+            }
+        }
+
+    def _link(self, term: Term) -> Link:
+        flag = self.flag_of(term.name) if term.kind == "country" else ""
+        return Link(term.name, term.url, flag)
+
+    def _feed_link(self, term: Term) -> Link:
+        return Link(f"{self.config.title}: {term.name}", urls.feed(term.url))
+
+
+def _digest(value: Any) -> str:
+    data = json.dumps(value, default=_encode, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Article):
+        # An article's page depends on its whole file, which its digest stands for.
+        return ["article", value.digest, value.path]
+    if dataclasses.is_dataclass(value):
+        return [type(value).__name__] + [getattr(value, f.name) for f in dataclasses.fields(value)]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")

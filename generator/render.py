@@ -1,0 +1,107 @@
+"""Stage 5a: Page -> bytes, with the theme's Jinja templates (a site's templates/ overrides them)."""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from generator.config import SiteConfig
+from generator.errors import InputError
+from generator.markup import rebase_links
+from generator.plan import Page
+
+
+class Renderer:
+    """A Jinja environment over the site's templates folder, the theme, and the default theme."""
+
+    def __init__(self, config: SiteConfig, asset_url: Callable[[str], str], default_theme: Path):
+        theme = config.path("themes_dir") / config.theme
+        if not theme.is_dir():
+            raise InputError(str(theme), f"theme {config.theme!r} not found")
+        self.folders = [
+            p
+            for p in (
+                config.path("templates_dir"),
+                theme / "templates",
+                default_theme / "templates",
+            )
+            if p.is_dir()
+        ]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        base_path = config.base_path
+        self.env.filters["url"] = lambda path: base_path + str(path).lstrip("/")
+        self.env.filters["absolute"] = config.absolute
+        self.env.filters["rebase"] = lambda html: rebase_links(html, base_path)
+        self.env.filters["isodate"] = lambda d: d.isoformat()
+        self.env.filters["longdate"] = lambda d: f"{d:%B} {d.day}, {d.year}"
+        self.env.globals["asset"] = lambda name: base_path + asset_url(name)
+        self.template_digest = cache(self._template_digest)
+
+    def render(self, page: Page) -> bytes:
+        """The page's bytes; template problems become one-line errors naming template and line."""
+        assert page.template is not None
+        try:
+            return self.env.get_template(page.template).render(page.context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as error:
+            raise InputError(
+                _template_path(error.filename, error.name), error.message or "", line=error.lineno
+            ) from None
+        except jinja2.TemplateError as error:
+            raise _located(error, page) from None
+
+    def _template_digest(self, name: str) -> str:
+        """A hash of the template and every template it extends, includes or imports."""
+        digest = hashlib.sha256()
+        for source in self._closure(name, set()):
+            digest.update(source.encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+    def _closure(self, name: str, seen: set[str]) -> list[str]:
+        if name in seen:
+            return []
+        seen.add(name)
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return [f"missing:{name}"]
+        sources = [f"{filename}\n{source}"]
+        try:
+            referenced = jinja2.meta.find_referenced_templates(self.env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            return sources  # reported when the page renders
+        for child in referenced:
+            if child:
+                sources += self._closure(child, seen)
+        return sources
+
+
+def _located(error: jinja2.TemplateError, page: Page) -> InputError:
+    """Find the template line in the traceback Jinja rewrote to point into templates."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            where = _template_path(frame.filename, None)
+            return InputError(where, f"{error.message} (rendering /{page.url})", line=frame.lineno)
+    return InputError(page.template or "?", f"{error.message} (rendering /{page.url})")
+
+
+def _template_path(filename: str | None, name: str | None) -> str:
+    if filename:
+        try:
+            return str(Path(filename).resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return filename
+    return name or "template"

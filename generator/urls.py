@@ -1,0 +1,48 @@
+"""Every URL of the site, in one place: templates, feeds, the sitemap and the writer agree.
+
+A URL here is site-relative, without the base path: '' for the home page, 'tags/trade/' for a
+tag. `output_file` maps it to the file written under the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import lru_cache
+
+from slugify import slugify
+
+# Kinds of term pages and the folder each lives in.
+TERM_FOLDERS = {"tag": "tags", "country": "countries", "section": "sections", "year": "archive"}
+
+
+def term_slug(name: str) -> str:
+    """The URL segment of a tag, country or section name (never empty, never a path)."""
+    return slugify(name, max_length=80, word_boundary=True) or "term-" + str(sum(map(ord, name)))
+
+
+def article(date: dt.date, slug: str) -> str:
+    return f"{date.year:04d}/{date.month:02d}/{slug}/"
+
+
+def paged(url: str, page: int) -> str:
+    """The URL of page `page` (1-based) of a paginated list at `url`."""
+    return url if page == 1 else f"{url}page/{page}/"
+
+
+def term(kind: str, slug: str) -> str:
+    return f"{TERM_FOLDERS[kind]}/{slug}/"
+
+
+def term_index(kind: str) -> str:
+    return f"{TERM_FOLDERS[kind]}/"
+
+
+def feed(url: str = "") -> str:
+    """The Atom feed of a page: the site's at 'feed.xml', a term's beside its page."""
+    return f"{url}feed.xml"
+
+
+def output_file(url: str) -> str:
+    """The file a URL is served from: folders get index.html."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
