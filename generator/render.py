@@ -1,4 +1,4 @@
-"""Stage 5a: Page -> bytes, with the theme's Jinja templates (a site's templates/ overrides them)."""
+"""Stage 5a: Page -> bytes with the theme's Jinja templates (a site's templates/ override them)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import traceback
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import jinja2.meta

@@ -16,9 +16,12 @@ from slugify import slugify
 TERM_FOLDERS = {"tag": "tags", "country": "countries", "section": "sections", "year": "archive"}
 
 
+@lru_cache(maxsize=65536)
 def term_slug(name: str) -> str:
     """The URL segment of a tag, country or section name (never empty, never a path)."""
-    return slugify(name, max_length=80, word_boundary=True) or "term-" + str(sum(map(ord, name)))
+    # Cached: slugify is slow, and the same few hundred names recur on every article.
+    slug = slugify(name, max_length=80, word_boundary=True)
+    return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
 
 
 def article(date: dt.date, slug: str) -> str:
