@@ -237,7 +237,7 @@ def _digest(value: Any) -> str:
 def _encode(value: Any) -> Any:
     if isinstance(value, Article):
         # An article's page depends on its whole file, which its digest stands for.
-        return ["article", value.digest, value.path]
+        return ["article", value.digest]
     if dataclasses.is_dataclass(value):
         return [type(value).__name__] + [getattr(value, f.name) for f in dataclasses.fields(value)]
     if isinstance(value, dt.date):

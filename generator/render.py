@@ -74,10 +74,10 @@ class Renderer:
             return []
         seen.add(name)
         try:
-            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             return [f"missing:{name}"]
-        sources = [f"{filename}\n{source}"]
+        sources = [f"{name}\n{source}"]
         try:
             referenced = jinja2.meta.find_referenced_templates(self.env.parse(source))
         except jinja2.TemplateSyntaxError:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import write_files
+from tests.conftest import ROOT, write_files
 
 
 def portal(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -92,3 +93,40 @@ def test_missing_seed_folder(tmp_path: Path) -> None:
     result = portal("convert", "--seeds", "nowhere", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == "nowhere: no such seed folder"
+
+
+def test_build_converts_new_seeds_and_reports(tmp_path: Path, seeds_copy: Path) -> None:
+    (tmp_path / "site.yaml").write_text(f"themes_dir: {ROOT / 'themes'}\n")
+    result = portal("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert sum(line.startswith("wrote content/") for line in lines) == 5
+    assert re.fullmatch(
+        r"built \d+ pages \(5 articles, \d+ tags, 10 countries\) into site/ in \d+\.\d s",
+        lines[-1],
+    )
+    again = portal("build", "--base-url", "https://example.org/news/", cwd=tmp_path)
+    assert again.stdout.count("wrote content/") == 0
+    assert 'href="/news/' in (tmp_path / "site/index.html").read_text("utf-8")
+
+
+def test_build_failure_names_file_and_line(tmp_path: Path, seeds_copy: Path) -> None:
+    (tmp_path / "site.yaml").write_text(f"themes_dir: {ROOT / 'themes'}\n")
+    portal("build", cwd=tmp_path)
+    index = (tmp_path / "site/index.html").read_bytes()
+    (tmp_path / "content/zz.md").write_text("---\ntitle: Zz\ndate: 2021-02-30\n---\nBody\n")
+    result = portal("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/zz.md:3: date: '2021-02-30' is not a date (YYYY-MM-DD)",
+        "build failed: 1 problem(s); the previous site is unchanged",
+    ]
+    assert (tmp_path / "site/index.html").read_bytes() == index
+
+
+def test_bad_config_is_reported_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("title: X\npaginate: many\nthemes: default\n")
+    result = portal("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "site.yaml:2: paginate: 'many' is not a whole number of at least 1" in result.stderr
+    assert "site.yaml:3: themes: unknown option" in result.stderr
