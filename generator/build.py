@@ -1,6 +1,7 @@
 """The build: config -> convert new seeds -> load -> model -> plan -> render + write.
 
-Reads as the list of stages; each stage lives in its own module.
+`Builder` keeps what the previous build learnt (parsed articles by file stamp), so watch mode
+re-reads only the files that changed; `build` is one Builder run.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 from generator import assets
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.load import Article, ContentErrors, load_all
+from generator.load import Article, ContentErrors, load_file
 from generator.markup import make_renderer
 from generator.model import Site, build_site
 from generator.plan import Page, Planner
@@ -24,6 +25,7 @@ from generator.write import write_site
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 Say = Callable[[str], None]
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,81 @@ class BuildResult:
             f"{self.countries:,} countries) into {self.out}/ in {self.seconds:.1f} s"
         )
 
+    def rebuild_summary(self) -> str:
+        """The line a watch-mode rebuild logs."""
+        return f"rebuilt {self.rendered:,} of {self.pages:,} pages in {self.seconds * 1000:.0f} ms"
+
+
+class Builder:
+    """Builds a site again and again, re-reading only content files that changed."""
+
+    def __init__(self, config: SiteConfig, *, drafts: bool = False, future: bool = False):
+        self.config = config
+        self.drafts = drafts
+        self.future = future
+        self._articles: dict[Path, tuple[tuple[int, int], Article]] = {}
+        self._render_body = make_renderer(config.allow_html)
+
+    def build(
+        self,
+        say: Say = print,
+        warn: Say = print,
+        progress: Progress = lambda done, total: None,
+    ) -> BuildResult:
+        """Build into config.output_dir; raises ContentErrors or InputError on bad input."""
+        started = time.perf_counter()
+        config = self.config
+        _convert_new_seeds(config, say, warn)
+        articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
+        site = build_site(articles, home_country=_home_country())
+        pages = plan(site, config)
+        out = config.path("output_dir")
+        stats = write_site(pages.pages, out, pages.render, progress)
+        return BuildResult(
+            pages=stats.pages,
+            rendered=stats.rendered,
+            written=stats.written,
+            articles=len(site.articles),
+            tags=len(site.terms["tag"]),
+            countries=len(site.terms["country"]),
+            seconds=time.perf_counter() - started,
+            out=out,
+        )
+
+    def load_content(self) -> list[Article]:
+        """Every content file, validated; all problems of all files raise one ContentErrors."""
+        content = self.config.path("content_dir")
+        if not content.is_dir():
+            raise InputError(str(content), "no such content folder")
+        cache: dict[Path, tuple[tuple[int, int], Article]] = {}
+        articles: list[Article] = []
+        errors: list[InputError] = []
+        for path in sorted(content.glob("*.md")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # deleted while we looked
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            known = self._articles.get(path)
+            if known is not None and known[0] == stamp:
+                article = known[1]
+            else:
+                try:
+                    article = load_file(path, self._render_body, _shown(path))
+                except ContentErrors as problem:
+                    errors.extend(problem.errors)
+                    continue
+                except InputError as problem:
+                    errors.append(problem)
+                    continue
+            cache[path] = (stamp, article)
+            articles.append(article)
+        self._articles = cache
+        errors += _duplicate_urls(articles)
+        if errors:
+            raise ContentErrors(errors)
+        return articles
+
 
 def build(
     config: SiteConfig,
@@ -52,27 +129,10 @@ def build(
     future: bool = False,
     say: Say = print,
     warn: Say = print,
-    progress: Callable[[int, int], None] = lambda done, total: None,
+    progress: Progress = lambda done, total: None,
 ) -> BuildResult:
-    """Build the site into config.output_dir; raises ContentErrors or InputError on bad input."""
-    started = time.perf_counter()
-    _convert_new_seeds(config, say, warn)
-    articles = load_content(config)
-    articles = select(articles, config, drafts=drafts, future=future)
-    site = build_site(articles, home_country=_home_country())
-    pages = plan(site, config)
-    out = config.path("output_dir")
-    stats = write_site(pages.pages, out, pages.render, progress)
-    return BuildResult(
-        pages=stats.pages,
-        rendered=stats.rendered,
-        written=stats.written,
-        articles=len(site.articles),
-        tags=len(site.terms["tag"]),
-        countries=len(site.terms["country"]),
-        seconds=time.perf_counter() - started,
-        out=out,
-    )
+    """One build of the site."""
+    return Builder(config, drafts=drafts, future=future).build(say, warn, progress)
 
 
 def _convert_new_seeds(config: SiteConfig, say: Say, warn: Say) -> None:
@@ -83,19 +143,6 @@ def _convert_new_seeds(config: SiteConfig, say: Say, warn: Say) -> None:
         report = convert(seeds, config.path("content_dir"), only_new=True, say=say, warn=warn)
         if report.errors:
             warn(f"{len(report.errors)} seed(s) could not be converted; the build goes on")
-
-
-def load_content(config: SiteConfig) -> list[Article]:
-    """Every content file, validated; all problems of all files raise one ContentErrors."""
-    content = config.path("content_dir")
-    if not content.is_dir():
-        raise InputError(str(content), "no such content folder")
-    render_body = make_renderer(config.allow_html)
-    articles, errors = load_all(sorted(content.glob("*.md")), render_body, _shown)
-    errors += _duplicate_urls(articles)
-    if errors:
-        raise ContentErrors(errors)
-    return articles
 
 
 def select(
@@ -150,13 +197,8 @@ def _duplicate_urls(articles: list[Article]) -> list[InputError]:
     for article in articles:
         other = seen.setdefault(article.url, article)
         if other is not article:
-            errors.append(
-                InputError(
-                    article.path,
-                    f"same URL /{article.url} as {other.path} (change the slug)",
-                    key="slug",
-                )
-            )
+            message = f"same URL /{article.url} as {other.path} (change the slug)"
+            errors.append(InputError(article.path, message, key="slug"))
     return errors
 
 

@@ -39,6 +39,23 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--drafts", action="store_true", help="include drafts")
     build.add_argument("--future", action="store_true", help="include articles dated after today")
+
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve on 127.0.0.1 with live reload, and rebuild on every change",
+        description="Build into a temporary folder, serve it on loopback (under the base URL's "
+        "path, as GitHub Pages will), and rebuild and reload open tabs on every change.",
+    )
+    _site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks one)")
+    serve.add_argument("--drafts", action="store_true", help="include drafts")
+    serve.add_argument("--future", action="store_true", help="include articles dated after today")
+
+    watch = commands.add_parser("watch", help="build, then rebuild on every change (no server)")
+    _site_options(watch)
+    watch.add_argument("--drafts", action="store_true", help="include drafts")
+    watch.add_argument("--future", action="store_true", help="include articles dated after today")
     return parser
 
 
@@ -56,7 +73,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _convert(args)
     if args.command == "build":
         return _build(args)
+    if args.command in ("serve", "watch"):
+        return _preview(args)
     return 2
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from generator.config import ConfigErrors
+    from generator.errors import InputError
+    from generator.preview import run
+
+    try:
+        config = _load_config(args)
+    except ConfigErrors as errors:
+        for error in errors.errors:
+            _warn(str(error))
+        return 1
+    except InputError as error:
+        _warn(str(error))
+        return 1
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # stop as cleanly on SIGTERM as on Ctrl-C
+
+    signal.signal(signal.SIGTERM, interrupt)
+    serving = args.command == "serve"
+    return run(
+        config,
+        _config_path(args),
+        serve=serving,
+        host=args.host if serving else "127.0.0.1",
+        port=args.port if serving else 0,
+        out=args.out,
+        drafts=args.drafts,
+        future=args.future,
+        warn=_warn,
+    )
+
+
+def _config_path(args: argparse.Namespace) -> Path | None:
+    from generator.config import CONFIG_NAME
+
+    path = args.config if args.config is not None else Path(CONFIG_NAME)
+    return path if path.exists() else None
 
 
 def _warn(line: str) -> None:
@@ -67,8 +127,16 @@ def _load_config(args: argparse.Namespace):  # -> SiteConfig
     from generator.config import CONFIG_NAME, load_config
 
     path = args.config if args.config is not None else Path(CONFIG_NAME)
-    overrides = {"content_dir": args.content, "output_dir": args.out, "base_url": args.base_url}
+    overrides = {"content_dir": args.content, "output_dir": args.out, "base_url": _url(args)}
     return load_config(path if args.config is not None or path.exists() else None, overrides)
+
+
+def _url(args: argparse.Namespace) -> str | None:
+    """--base-url; for serve a bare path ('/portal/') is enough."""
+    url = args.base_url
+    if url and url.startswith("/"):
+        return f"http://127.0.0.1{url}"
+    return url
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -65,33 +65,43 @@ def convert(
     report = Report()
     corpus = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
     targets = sorted({p.resolve(): p for p in files}.values()) if files else corpus
+    ledger = _read_ledger(content_dir)
+    if only_new:
+        # The cheap test first: a build calls this every time, and usually nothing is new.
+        done = {entry["seed"] for entry in ledger.values()}
+        targets = [t for t in targets if t.name not in done]
+        if not targets:
+            return report
+    owners = _owners(content_dir, ledger)
+    if only_new:
+        targets = [t for t in targets if t.name not in owners]
+        if not targets:
+            return report
+    wanted = {t.resolve() for t in targets}
     parsed: dict[Path, _Parsed] = {}
     for seed in sorted({*corpus, *targets}):
         try:
             parsed[seed.resolve()] = _parse(seed)
         except InputError as error:
-            if seed.resolve() in {t.resolve() for t in targets}:
+            if seed.resolve() in wanted:
                 report.errors.append(str(error))
                 warn(str(error))
         except OSError as error:
-            report.errors.append(f"{_shown(seed)}: cannot read: {error.strerror}")
-            warn(report.errors[-1])
+            if seed.resolve() in wanted:
+                report.errors.append(f"{_shown(seed)}: cannot read: {error.strerror}")
+                warn(report.errors[-1])
     recurring = furniture.recurring_blocks((p.raw.layout, p.raw.body) for p in parsed.values())
     content_dir.mkdir(parents=True, exist_ok=True)
-    ledger = _read_ledger(content_dir)
-    owners = _owners(content_dir, ledger)
     taken = {p.stem for p in content_dir.glob("*.md")}
+    gaz, vocab = load_gazetteer(), load_vocabulary()
     for seed in targets:
         item = parsed.get(seed.resolve())
         if item is None:
             continue
         owned = owners.get(seed.name)
-        if only_new and (owned or _ever_converted(ledger, seed.name)):
-            continue
         name = owned or unique_slug(slug_for(item.raw.title, seed.name), taken) + ".md"
         taken.add(Path(name).stem)
         body = furniture.strip(item.raw.body, item.raw.layout, recurring, item.teaser_at_end)
-        gaz, vocab = load_gazetteer(), load_vocabulary()
         extracted = extract(item.raw, body, seed.name, Path(name).stem, gaz, vocab)
         _place(content_dir / name, seed, extracted, ledger, force, report, say)
     _write_ledger(content_dir, ledger)
@@ -151,10 +161,6 @@ def _owners(content_dir: Path, ledger: dict[str, dict[str, str]]) -> dict[str, s
         if match:
             owners.setdefault(match["seed"], path.name)
     return owners
-
-
-def _ever_converted(ledger: dict[str, dict[str, str]], seed_name: str) -> bool:
-    return any(entry["seed"] == seed_name for entry in ledger.values())
 
 
 def _read_ledger(content_dir: Path) -> dict[str, dict[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -64,22 +64,6 @@ class ContentErrors(Exception):
     def __init__(self, errors: list[InputError]):
         super().__init__("\n".join(map(str, errors)))
         self.errors = errors
-
-
-def load_all(
-    paths: Iterable[Path], render_body: Any, shown: Any = str
-) -> tuple[list[Article], list[InputError]]:
-    """Load every file; returns the articles and the problems (files with problems are out)."""
-    articles: list[Article] = []
-    errors: list[InputError] = []
-    for path in paths:
-        try:
-            articles.append(load_file(path, render_body, shown(path)))
-        except ContentErrors as problem:
-            errors.extend(problem.errors)
-        except InputError as problem:
-            errors.append(problem)
-    return articles, errors
 
 
 def load_file(path: Path, render_body: Any, shown: str) -> Article:

@@ -1,0 +1,156 @@
+"""`portal serve` and `portal watch`: build, then rebuild on every change, optionally serving the
+output with live reload. Wires the builder, the watcher and the server together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator.build import Builder
+from generator.config import ConfigErrors, SiteConfig, load_config
+from generator.errors import InputError
+from generator.load import ContentErrors
+from generator.serve import BuildState, make_server
+from generator.watch import Watcher
+
+Say = Callable[[str], None]
+
+
+class Preview:
+    """Rebuilds the site on every change; publishes each outcome to the server's state."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        config_path: Path | None,
+        *,
+        drafts: bool = False,
+        future: bool = False,
+        say: Say = print,
+        warn: Say = print,
+        state: BuildState | None = None,
+    ):
+        self.config = config
+        self.config_path = config_path.resolve() if config_path else None
+        self.options = {"drafts": drafts, "future": future}
+        self.overrides = {
+            "base_url": config.base_url,
+            "output_dir": config.output_dir,
+            "content_dir": config.content_dir,
+        }
+        self.builder = Builder(config, **self.options)
+        self.state = state or BuildState()
+        self.say = say
+        self.warn = warn
+        self.last = None
+        self._lock = threading.Lock()
+
+    def rebuild(self, changed: set[Path] | None = None) -> bool:
+        """One rebuild; errors are logged and shown in the browser, never raised."""
+        with self._lock:
+            errors: list[str] = []
+            try:
+                if changed and self.config_path and self.config_path in changed:
+                    self._reload_config()
+                self.last = self.builder.build(say=self.say, warn=self.warn)
+                self.say(self.last.summary() if changed is None else self.last.rebuild_summary())
+            except (ConfigErrors, ContentErrors) as problems:
+                errors = [str(e) for e in problems.errors]
+            except InputError as problem:
+                errors = [str(problem)]
+            except Exception as bug:  # noqa: BLE001 (a bug must not stop the preview)
+                errors = [f"internal error: {bug!r} (please report it)"]
+                traceback.print_exc()
+            for line in errors:
+                self.warn(line)
+            if errors:
+                self.warn("build failed; still serving the last good build")
+            self.state.published(errors)
+            return not errors
+
+    def _reload_config(self) -> None:
+        config = load_config(self.config_path, self.overrides)
+        self.config = config
+        self.builder = Builder(config, **self.options)  # a config change rebuilds everything
+
+    def watched(self) -> list[Path]:
+        config = self.config
+        paths = [config.path(o) for o in ("content_dir", "seeds_dir", "themes_dir")]
+        paths += [config.path("templates_dir"), config.root / "static"]
+        if self.config_path:
+            paths.append(self.config_path)
+        return paths
+
+
+def run(
+    config: SiteConfig,
+    config_path: Path | None,
+    *,
+    serve: bool,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    out: str | None = None,
+    drafts: bool = False,
+    future: bool = False,
+    say: Say = print,
+    warn: Say = print,
+    ready: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Build, watch, rebuild (and serve) until Ctrl-C or `stop` is set."""
+    stop = stop or threading.Event()
+    scratch = None
+    if serve and out is None:
+        # The preview's URLs point at the loopback server: keep them out of site/.
+        scratch = Path(tempfile.mkdtemp(prefix="portal-serve-"))
+        out = str(scratch / "site")
+    if out is not None:
+        config = dataclasses.replace(config, output_dir=out)
+    state = BuildState()
+    server = None
+    if serve:
+        base_path = _base_path(config.base_url)
+        root = config.path("output_dir").resolve()
+        server = make_server(root, host, port, base_path, state)
+        actual = f"http://{host}:{server.server_address[1]}{base_path}"
+        config = dataclasses.replace(config, base_url=actual)
+    preview = Preview(
+        config, config_path, drafts=drafts, future=future, say=say, warn=warn, state=state
+    )
+    preview.rebuild()
+    watcher = Watcher(preview.watched(), preview.rebuild, ignore=[config.path("output_dir")])
+    watcher.start()
+    if server is not None:
+        threading.Thread(target=server.serve_forever, name="portal-server", daemon=True).start()
+        say(f"serving {config.base_url} (Ctrl-C stops)")
+    else:
+        say(f"watching for changes; output in {config.output_dir}/ (Ctrl-C stops)")
+    if ready:
+        ready(config.base_url)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        watcher.stop()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+def _base_path(base_url: str) -> str:
+    """The path of a base URL or path: 'https://x.io/portal' and '/portal' give '/portal/'."""
+    path = urlsplit(base_url).path if "://" in base_url else base_url
+    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    return path
