@@ -14,10 +14,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator import assets
+from generator.cache import RelatedCache
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.load import Article, ContentErrors, load_file
-from generator.markup import make_renderer
+from generator.load import Article, ContentErrors, ContentLoader
 from generator.model import Site, build_site
 from generator.plan import Page, Planner
 from generator.write import write_site
@@ -58,8 +58,10 @@ class Builder:
         self.config = config
         self.drafts = drafts
         self.future = future
-        self._articles: dict[Path, tuple[tuple[int, int], Article]] = {}
-        self._render_body = make_renderer(config.allow_html)
+        self._related = RelatedCache(config.path("cache_dir"))
+        self._loader = ContentLoader(
+            config.path("content_dir"), config.path("cache_dir"), config.allow_html, _shown
+        )
 
     def build(
         self,
@@ -72,7 +74,7 @@ class Builder:
         config = self.config
         _convert_new_seeds(config, say, warn)
         articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
-        site = build_site(articles, home_country=_home_country())
+        site = build_site(articles, _home_country(), self._related)
         pages = plan(site, config)
         out = config.path("output_dir")
         stats = write_site(pages.pages, out, pages.render, progress)
@@ -92,30 +94,7 @@ class Builder:
         content = self.config.path("content_dir")
         if not content.is_dir():
             raise InputError(str(content), "no such content folder")
-        cache: dict[Path, tuple[tuple[int, int], Article]] = {}
-        articles: list[Article] = []
-        errors: list[InputError] = []
-        for path in sorted(content.glob("*.md")):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue  # deleted while we looked
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            known = self._articles.get(path)
-            if known is not None and known[0] == stamp:
-                article = known[1]
-            else:
-                try:
-                    article = load_file(path, self._render_body, _shown(path))
-                except ContentErrors as problem:
-                    errors.extend(problem.errors)
-                    continue
-                except InputError as problem:
-                    errors.append(problem)
-                    continue
-            cache[path] = (stamp, article)
-            articles.append(article)
-        self._articles = cache
+        articles, errors = self._loader.load()
         errors += _duplicate_urls(articles)
         if errors:
             raise ContentErrors(errors)

@@ -34,6 +34,7 @@ class SiteConfig:
     output_dir: str = "site"
     themes_dir: str = "themes"
     templates_dir: str = "templates"  # the site's own templates, overriding the theme's
+    cache_dir: str = ".portal-cache"  # what one build keeps for the next (safe to delete)
     root: Path = field(default=Path("."), compare=False)  # the folder site.yaml is in
 
     @property

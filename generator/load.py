@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from generator import urls
+from generator.cache import BodyStore
 from generator.errors import InputError
 from generator.frontmatter import key_lines, safe_load, split
 
@@ -30,6 +29,20 @@ _KNOWN = {
 class Photo:
     caption: str
     credit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A rendered Markdown body, fetched from the body store only when a page shows it."""
+
+    key: str
+    store: BodyStore = field(compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return self.store.get(self.key)
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +62,17 @@ class Article:
     photos: tuple[Photo, ...]
     draft: bool
     seed: str | None
-    extra: Mapping[str, Any]  # unknown keys, passed to templates as they are
-    body_html: str
+    extra: dict[str, Any]  # unknown keys, passed to templates as they are
+    body: Body
     digest: str  # of the file's bytes: what the article's page depends on
 
     @property
     def url(self) -> str:
         return urls.article(self.date, self.slug)
+
+    @property
+    def body_html(self) -> str:
+        return str(self.body)
 
 
 class ContentErrors(Exception):
@@ -66,8 +83,11 @@ class ContentErrors(Exception):
         self.errors = errors
 
 
-def load_file(path: Path, render_body: Any, shown: str) -> Article:
-    """One content file -> Article; raises ContentErrors listing each bad key."""
+def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[Article, str]:
+    """One content file -> (Article, its Markdown body); raises ContentErrors for each bad key.
+
+    The body is rendered by the caller, under `article.body.key`, when the store lacks it.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -92,13 +112,15 @@ def load_file(path: Path, render_body: Any, shown: str) -> Article:
                 for key, message in problems
             ]
         )
-    return Article(
+    digest = hashlib.sha256(data).hexdigest()
+    article = Article(
         path=shown,
-        body_html=render_body(body),
-        digest=hashlib.sha256(data).hexdigest(),
-        extra=MappingProxyType({k: v for k, v in fields.items() if k not in _KNOWN}),
+        body=Body(f"{variant}:{digest}", store),
+        digest=digest,
+        extra={k: v for k, v in fields.items() if k not in _KNOWN},
         **values,
     )
+    return article, body
 
 
 def _validate(fields: dict[Any, Any], path: Path) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -190,3 +212,128 @@ def _kind(value: Any) -> str:
     return {list: "a list", dict: "a mapping", bool: "true/false"}.get(
         type(value), type(value).__name__
     )
+
+
+# Below this many changed files, workers cost more to start than they save.
+PARALLEL_MIN = 200
+Stamp = tuple[int, int]
+
+
+class ContentLoader:
+    """Loads content files, re-parsing only those whose stamp (mtime, size) changed since the
+    last build of this process or, through the on-disk cache, of an earlier one. Bodies are
+    rendered in worker processes when many changed (a cold build).
+    """
+
+    def __init__(self, content: Path, cache_dir: Path | None, allow_html: bool, shown: Any = str):
+        from generator import cache
+
+        self.content = content
+        self.cache_dir = cache_dir
+        self.variant = "html" if allow_html else "text"
+        self.store = cache.body_store(cache_dir / cache.BODIES_NAME if cache_dir else None)
+        self.shown = shown
+        self._known: dict[str, tuple[Stamp, Article]] | None = None
+
+    def load(self) -> tuple[list[Article], list[InputError]]:
+        """Every article, in file-name order, and every problem found."""
+        from generator import cache
+
+        if self._known is None:
+            self._known = cache.read_index(self.cache_dir)
+        known = self._known
+        current: dict[str, tuple[Stamp, Article]] = {}
+        pending: list[tuple[Path, Stamp]] = []
+        for path in sorted(self.content.glob("*.md")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # deleted while we looked
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            entry = known.get(str(path))
+            if (
+                entry is not None
+                and entry[0] == stamp
+                and entry[1].body.key.startswith(self.variant)
+            ):
+                current[str(path)] = entry
+            else:
+                pending.append((path, stamp))
+        errors: list[InputError] = []
+        for path, stamp, article, problems in self._parse(pending):
+            if article is not None:
+                current[str(path)] = (stamp, article)
+            errors.extend(problems)
+        if current != known or pending:
+            self._known = current
+            cache.write_index(self.cache_dir, current)
+        articles = [current[key][1] for key in sorted(current)]
+        if pending:
+            self.store.keep_only({a.body.key for a in articles})
+        return articles, errors
+
+    def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Any]:
+        if len(pending) < PARALLEL_MIN:
+            results = [
+                _parse_one(p, s, self.shown(p), self.store, self.variant) for p, s in pending
+            ]
+            missing = self.store.has(r[2].body.key for r in results if r[2] is not None)
+            render = _renderer(self.variant)
+            bodies = {
+                r[2].body.key: render(r[4])
+                for r in results
+                if r[2] is not None and r[2].body.key not in missing
+            }
+        else:
+            results = _parse_in_workers(pending, self.shown, self.store, self.variant)
+            bodies = {r[2].body.key: r[4] for r in results if r[2] is not None}
+        self.store.put(bodies)
+        return [r[:4] for r in results]
+
+
+def _parse_one(
+    path: Path, stamp: Stamp, shown: str, store: BodyStore, variant: str
+) -> tuple[Path, Stamp, Article | None, list[InputError], str]:
+    try:
+        article, body = parse_file(path, shown, store, variant)
+        return path, stamp, article, [], body
+    except ContentErrors as problem:
+        return path, stamp, None, problem.errors, ""
+    except InputError as problem:
+        return path, stamp, None, [problem], ""
+
+
+def _renderer(variant: str) -> Any:
+    from generator.markup import make_renderer
+
+    return make_renderer(allow_html=variant == "html")
+
+
+def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str]) -> tuple[Any, ...]:
+    path, stamp, shown, store, variant = job
+    result = _parse_one(path, stamp, shown, store, variant)
+    html = _worker_render(result[4]) if result[2] is not None else ""
+    return (*result[:4], html)
+
+
+_worker_render: Any = None
+
+
+def _init_worker(variant: str) -> None:
+    global _worker_render
+    _worker_render = _renderer(variant)
+
+
+def _parse_in_workers(
+    pending: list[tuple[Path, Stamp]], shown: Any, store: BodyStore, variant: str
+) -> list[Any]:
+    """Parse and render in one process per core: Markdown is the cold build's biggest cost."""
+    import multiprocessing
+    import os
+
+    jobs = [(p, s, shown(p), store, variant) for p, s in pending]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    with context.Pool(workers, initializer=_init_worker, initargs=(variant,)) as pool:
+        return pool.map(_parse_and_render, jobs, chunksize=64)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import markdown
-
 EXTENSIONS = ["attr_list", "tables", "fenced_code", "footnotes", "sane_lists"]
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
 def make_renderer(allow_html: bool) -> Callable[[str], str]:
     """A function that renders one Markdown body; one Markdown instance is reused."""
+    import markdown  # here, not at the top: a build that renders no body never imports it
+
     md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     if not allow_html:
         # Scraped and pasted text must not inject markup: raw HTML shows as text.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from generator import urls
 from generator.load import Article
@@ -61,9 +63,22 @@ def article_terms(article: Article) -> dict[str, tuple[str, ...]]:
     }
 
 
-def build_site(articles: Iterable[Article], home_country: str | None = None) -> Site:
+class RelatedCache(Protocol):
+    """Where related-article lists are kept between builds, by a key of all their inputs."""
+
+    def get(self, key: str) -> dict[str, tuple[str, ...]] | None: ...
+
+    def put(self, key: str, value: dict[str, tuple[str, ...]]) -> None: ...
+
+
+def build_site(
+    articles: Iterable[Article],
+    home_country: str | None = None,
+    related_cache: RelatedCache | None = None,
+) -> Site:
     """Sort and group the articles (the home country is left out of related-article scoring)."""
     ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
+    related = _cached_related(ordered, home_country, related_cache)
     # Grouped by slug, so "E-commerce" and "e-commerce" are one page (named as most write it).
     grouped: dict[tuple[str, str], list[Article]] = defaultdict(list)
     spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -86,10 +101,27 @@ def build_site(articles: Iterable[Article], home_country: str | None = None) -> 
         terms=terms,
         newer=newer,
         older=older,
-        related=related_articles(ordered, home_country),
+        related=related,
         partners=_partners(terms["country"]),
         by_slug={(t.kind, t.slug): t for by_term in terms.values() for t in by_term},
     )
+
+
+def _cached_related(
+    ordered: tuple[Article, ...], home_country: str | None, cache: RelatedCache | None
+) -> dict[str, tuple[Article, ...]]:
+    """Related articles change only when URLs, dates or terms do, not with bodies or titles."""
+    if cache is None:
+        return related_articles(ordered, home_country)
+    inputs = repr([(a.url, a.countries, a.places, a.tags) for a in ordered] + [home_country])
+    key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+    by_url = {a.url: a for a in ordered}
+    urls_of = cache.get(key)
+    if urls_of is None:
+        related = related_articles(ordered, home_country)
+        cache.put(key, {url: tuple(a.url for a in items) for url, items in related.items()})
+        return related
+    return {url: tuple(by_url[u] for u in items) for url, items in urls_of.items()}
 
 
 def related_articles(

@@ -4,10 +4,8 @@ fingerprint of everything it shows, so the writer renders only the pages that ch
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +15,7 @@ from generator.config import SiteConfig
 from generator.load import Article
 from generator.model import Site, Term
 
-TERM_TITLES = {"tag": "Tags", "country": "Countries", "section": "Sections", "year": "Archive"}
+TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
 FEED_KINDS = ("tag", "country")
 NAV_COUNTRIES = 12  # partner countries in the strip under the masthead
 
@@ -82,8 +80,9 @@ class Planner:
         self.flag_of = flag_of
         self.template_digest = template_digest
         self._cards: dict[str, Card] = {}
+        self._fingerprints = _Fingerprints()
         self.common = self._common()
-        self._common_digest = _digest(self.common)
+        self._common_digest = self._fingerprints.digest(self.common)
 
     def pages(self) -> Iterator[Page]:
         """Every page of the site, articles first."""
@@ -173,7 +172,9 @@ class Planner:
 
     def page(self, url: str, template: str, context: dict[str, Any]) -> Page:
         context = {"url": url, "title": None, "description": None, "feeds": [], **context}
-        fingerprint = _digest([self.template_digest(template), self._common_digest, context])
+        fingerprint = self._fingerprints.digest(
+            [self.template_digest(template), self._common_digest, context]
+        )
         return Page(url, template, {**self.common, **context}, fingerprint)
 
     def card(self, article: Article) -> Card:
@@ -229,19 +230,31 @@ class Planner:
         return Link(f"{self.config.title}: {term.name}", urls.feed(term.url))
 
 
-def _digest(value: Any) -> str:
-    data = json.dumps(value, default=_encode, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+class _Fingerprints:
+    """Canonical texts of context values, hashed: equal text, equal page."""
 
+    def __init__(self) -> None:
+        # A card is on many pages (lists, feeds, neighbours): its text is worked out once.
+        self._cards: dict[int, tuple[Card, str]] = {}
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, Article):
-        # An article's page depends on its whole file, which its digest stands for.
-        return ["article", value.digest]
-    if dataclasses.is_dataclass(value):
-        return [type(value).__name__] + [getattr(value, f.name) for f in dataclasses.fields(value)]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+    def digest(self, value: Any) -> str:
+        return hashlib.sha256(self.key(value).encode("utf-8")).hexdigest()[:32]
+
+    def key(self, value: Any) -> str:
+        if isinstance(value, str):
+            return repr(value)
+        if isinstance(value, Card):
+            known = self._cards.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._cards[id(value)] = (value, repr(value))
+            return known[1]
+        if isinstance(value, Article):
+            # An article's page depends on its whole file, which its digest stands for.
+            return "A" + value.digest
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(map(self.key, value)) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{k!r}:{self.key(v)}" for k, v in sorted(value.items())) + "}"
+        if value is None or isinstance(value, int | float | dt.date | Link | Pager):
+            return repr(value)  # their repr shows every field
+        raise TypeError(f"cannot fingerprint {type(value).__name__}")

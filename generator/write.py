@@ -1,6 +1,10 @@
-"""Stage 5b: write pages into a staging folder and swap it in, so a failed or killed build never
-leaves a half-written site. Pages whose fingerprint is unchanged are hard-linked from the
-previous build instead of rendered; files whose bytes are unchanged keep their old inode.
+"""Stage 5b: write the pages so that a failed or killed build never leaves a half-written site.
+
+Two folders take turns: `site/` (what is published) and `.site.prev/` (the build before). A build
+brings the spare folder up to date, touching only files whose fingerprint differs from what that
+folder holds (copying from `site/` what is already right there, rendering the rest), then swaps
+the two in one step (Linux renameat2 RENAME_EXCHANGE). Files are replaced by rename, never
+rewritten in place, because the two folders share unchanged files as hard links.
 """
 
 from __future__ import annotations
@@ -17,54 +21,150 @@ from generator.errors import InputError
 from generator.plan import Page
 
 MANIFEST = ".portal-manifest.json"
+# Above this many pages to render, rendering is spread over one process per core.
+PARALLEL_MIN = 400
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
 class WriteStats:
     pages: int
     rendered: int  # pages whose fingerprint changed, so they went through a template
-    written: int  # files whose bytes changed
+    written: int  # files written or replaced in the published folder
 
 
 def write_site(
     pages: Sequence[Page],
     out: Path,
     render: Callable[[Page], bytes],
-    progress: Callable[[int, int], None] = lambda done, total: None,
+    progress: Progress = lambda done, total: None,
 ) -> WriteStats:
-    """Write every page into a fresh copy of `out` and swap it in atomically."""
-    _remove_leftovers(out)
-    _check_output_folder(out, pages)
-    old = _read_manifest(out)
-    staging = out.parent / f".{out.name}.staging"
-    staging.mkdir(parents=True)
-    manifest: dict[str, str] = {}
-    rendered = written = 0
+    """Make `out` hold exactly these pages, switching to the new version in one step."""
+    _recover(out)
+    _check(out, pages)
+    wanted = {page.output: page.fingerprint for page in pages}
+    published = _read_manifest(out)
+    if published == wanted:
+        return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
+    spare = out.parent / f".{out.name}.prev"
+    held = _read_manifest(spare) if spare.is_dir() else {}
+    swept = spare.is_dir() and not (spare / MANIFEST).exists()  # a killed build left it
+    spare.mkdir(parents=True, exist_ok=True)
+    (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
+    to_render: list[Page] = []
+    reused = 0
+    for page in pages:
+        if held.get(page.output) == page.fingerprint and (spare / page.output).is_file():
+            continue
+        if published.get(page.output) == page.fingerprint and _link(out, spare, page.output):
+            reused += 1
+            continue
+        to_render.append(page)
+    rendered = _render_all(to_render, out, spare, render, progress)
+    _remove_stale(spare, wanted, held, swept)
+    (spare / MANIFEST).write_text(json.dumps(wanted, sort_keys=True, indent=0) + "\n")
+    _swap(spare, out)
+    changed = sum(1 for name, fingerprint in wanted.items() if published.get(name) != fingerprint)
+    return WriteStats(len(pages), rendered, changed)
+
+
+def _render_all(
+    pages: list[Page], out: Path, spare: Path, render: Callable[[Page], bytes], progress: Progress
+) -> int:
+    """Render pages into the spare folder; returns how many went through a template."""
+    templated = sum(page.data is None for page in pages)
+    if templated >= PARALLEL_MIN and hasattr(os, "fork"):
+        return _render_in_workers(pages, out, spare, render, progress)
+    for done, page in enumerate(pages, start=1):
+        _put(out, spare, page, render)
+        progress(done, len(pages))
+    return templated
+
+
+def _put(out: Path, spare: Path, page: Page, render: Callable[[Page], bytes]) -> None:
+    data = page.data if page.data is not None else render(page)
+    previous = out / page.output
+    if _same_bytes(previous, data) and _link(out, spare, page.output):
+        return  # same bytes as published: share the file, keep its date
+    target = spare / page.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+_job: tuple[Path, Path, Callable[[Page], bytes], list[Page]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> int:
+    assert _job is not None
+    out, spare, render, pages = _job
+    for page in pages[bounds[0] : bounds[1]]:
+        _put(out, spare, page, render)
+    return bounds[1] - bounds[0]
+
+
+def _render_in_workers(
+    pages: list[Page], out: Path, spare: Path, render: Callable[[Page], bytes], progress: Progress
+) -> int:
+    """Forked workers inherit the pages and templates; each renders and writes a share."""
+    import multiprocessing
+
+    global _job
+    _job = (out, spare, render, pages)
+    chunk = 64
+    bounds = [(start, min(start + chunk, len(pages))) for start in range(0, len(pages), chunk)]
+    done = 0
     try:
-        for done, page in enumerate(pages, start=1):
-            target = staging / page.output
-            previous = out / page.output
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if old.get(page.output) == page.fingerprint and previous.is_file():
-                _link_or_copy(previous, target)
-            else:
-                data = page.data if page.data is not None else render(page)
-                rendered += page.data is None
-                if previous.is_file() and _same_bytes(previous, data):
-                    _link_or_copy(previous, target)
-                else:
-                    target.write_bytes(data)
-                    written += 1
-            manifest[page.output] = page.fingerprint
-            progress(done, len(pages))
-        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=0) + "\n")
-        _swap_in(staging, out)
+        with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+            for count in pool.imap_unordered(_render_chunk, bounds):
+                done += count
+                progress(done, len(pages))
     finally:
-        _remove_leftovers(out)
-    return WriteStats(len(pages), rendered, written)
+        _job = None
+    return sum(page.data is None for page in pages)
 
 
-def _check_output_folder(out: Path, pages: Sequence[Page]) -> None:
+def _link(source_root: Path, target_root: Path, name: str) -> bool:
+    """Put a hard link to source_root/name at target_root/name; False if there is no source."""
+    source = source_root / name
+    target = target_root / name
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.unlink(missing_ok=True)
+        os.link(source, temporary)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copy2(source, temporary)  # a file system without hard links
+        except OSError:
+            return False
+    os.replace(temporary, target)
+    return True
+
+
+def _remove_stale(spare: Path, wanted: dict[str, str], held: dict[str, str], sweep: bool) -> None:
+    """Delete what the spare holds that the new build does not have."""
+    if sweep:
+        stale = [
+            p
+            for p in spare.rglob("*")
+            if p.is_file() and p.relative_to(spare).as_posix() not in wanted
+        ]
+    else:
+        stale = [spare / name for name in held if name not in wanted]
+    for path in stale:
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != spare and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _check(out: Path, pages: Sequence[Page]) -> None:
     seen: set[str] = set()
     for page in pages:
         if page.output in seen:
@@ -80,9 +180,9 @@ def _check_output_folder(out: Path, pages: Sequence[Page]) -> None:
         )
 
 
-def _read_manifest(out: Path) -> dict[str, str]:
+def _read_manifest(folder: Path) -> dict[str, str]:
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -95,21 +195,15 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _swap_in(staging: Path, out: Path) -> None:
+def _swap(spare: Path, out: Path) -> None:
     if not out.exists():
-        staging.rename(out)
-    elif not _exchange(staging, out):
-        # No atomic exchange here: two renames, with a moment where the old copy is aside.
+        spare.rename(out)
+    elif not _exchange(spare, out):
+        # No atomic exchange on this system: three renames, recovered by _recover if killed.
         aside = out.parent / f".{out.name}.old"
         out.rename(aside)
-        staging.rename(out)
+        spare.rename(out)
+        aside.rename(spare)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -123,12 +217,10 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _remove_leftovers(out: Path) -> None:
-    """Staging and aside folders of this or an earlier, killed build."""
+def _recover(out: Path) -> None:
+    """A build killed between the fallback's renames left the published site aside."""
     aside = out.parent / f".{out.name}.old"
     if aside.is_dir() and not out.exists():
-        aside.rename(out)  # killed between the two renames: the previous site comes back
-    for name in (f".{out.name}.staging", f".{out.name}.old"):
-        leftover = out.parent / name
-        if leftover.exists():
-            shutil.rmtree(leftover, ignore_errors=True)
+        aside.rename(out)
+    elif aside.is_dir():
+        shutil.rmtree(aside, ignore_errors=True)

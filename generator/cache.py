@@ -1,0 +1,157 @@
+"""What one build leaves for the next, in `.portal-cache/`: parsed articles (small, loaded at
+start) and rendered Markdown bodies (large, read only for the article pages being rendered).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+INDEX_NAME = "articles.pickle"
+BODIES_NAME = "bodies.sqlite"
+# Bump when Article or the body rendering changes shape, so old caches are ignored.
+FORMAT = 3
+
+
+class BodyStore:
+    """Rendered bodies by key, in SQLite; safe to use from forked workers (one connection each)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._memory: dict[str, str] = {}
+        self._local = threading.local()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (body_store, (self.path,))
+
+    def get(self, key: str) -> str:
+        if key in self._memory:
+            return self._memory[key]
+        row = self._connection().execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(f"rendered body {key} is missing from the cache")
+        return row[0]
+
+    def has(self, keys: Iterable[str]) -> set[str]:
+        """Which of the keys the store holds."""
+        keys = list(keys)
+        found = {k for k in keys if k in self._memory}
+        if self.path is None:
+            return found
+        connection = self._connection()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def put(self, items: dict[str, str]) -> None:
+        if not items:
+            return
+        if self.path is None:
+            self._memory.update(items)
+            return
+        connection = self._connection()
+        with connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO bodies (key, html) VALUES (?, ?)", items.items()
+            )
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget bodies of articles that no longer exist, when they are many."""
+        if self.path is None:
+            return
+        connection = self._connection()
+        count = connection.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
+        if count > 2 * len(keys) + 100:
+            stale = [
+                (row[0],)
+                for row in connection.execute("SELECT key FROM bodies")
+                if row[0] not in keys
+            ]
+            with connection:
+                connection.executemany("DELETE FROM bodies WHERE key = ?", stale)
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # a forked worker opens its own
+            assert self.path is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            local.connection = sqlite3.connect(self.path, timeout=30)
+            local.connection.execute(
+                "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL)"
+            )
+            local.connection.execute("PRAGMA synchronous = OFF")  # a cache: losing it is fine
+            local.pid = os.getpid()
+        return local.connection
+
+
+_STORES: dict[Path | None, BodyStore] = {}
+
+
+def body_store(path: Path | None) -> BodyStore:
+    """The one store of a path in this process (articles coming back from workers share it)."""
+    store = _STORES.get(path)
+    if store is None:
+        store = _STORES[path] = BodyStore(path)
+    return store
+
+
+def read_index(folder: Path | None) -> dict[Any, Any]:
+    """The articles of the last build by path; empty when missing, old or unreadable."""
+    if folder is None:
+        return {}
+    try:
+        with open(folder / INDEX_NAME, "rb") as handle:
+            data = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    return data["entries"]
+
+
+def write_index(folder: Path | None, entries: dict[Any, Any]) -> None:
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{INDEX_NAME}.{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump({"format": FORMAT, "entries": entries}, handle, pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, folder / INDEX_NAME)
+
+
+class RelatedCache:
+    """The last related-article lists and the key of their inputs, in one small pickle."""
+
+    NAME = "related.pickle"
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / self.NAME if folder else None
+        self._entry: tuple[str, Any] | None = None
+
+    def get(self, key: str) -> Any:
+        if self._entry is None and self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    self._entry = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                self._entry = None
+        if isinstance(self._entry, tuple) and self._entry[0] == key:
+            return self._entry[1]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self._entry = (key, value)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.NAME}.{os.getpid()}")
+            with open(temporary, "wb") as handle:
+                pickle.dump(self._entry, handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
