@@ -80,8 +80,13 @@ class BodyStore:
 
     def _connection(self) -> sqlite3.Connection:
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # a forked worker opens its own
-            assert self.path is not None
+        assert self.path is not None
+        try:
+            inode = self.path.stat().st_ino
+        except OSError:
+            inode = None  # the cache was deleted (by hand, or a clean): start a new one
+        # A forked worker opens its own connection; so does anyone after the file was replaced.
+        if getattr(local, "pid", None) != os.getpid() or local.inode != inode or inode is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             local.connection = sqlite3.connect(self.path, timeout=30)
             local.connection.execute(
@@ -89,6 +94,7 @@ class BodyStore:
             )
             local.connection.execute("PRAGMA synchronous = OFF")  # a cache: losing it is fine
             local.pid = os.getpid()
+            local.inode = self.path.stat().st_ino
         return local.connection
 
 

@@ -259,6 +259,11 @@ class ContentLoader:
                 current[str(path)] = entry
             else:
                 pending.append((path, stamp))
+        # Bodies of unchanged files must still be in the store (it may have been deleted).
+        stored = self.store.has(entry[1].body.key for entry in current.values())
+        for key in [k for k, entry in current.items() if entry[1].body.key not in stored]:
+            pending.append((Path(key), current.pop(key)[0]))
+        pending.sort()
         errors: list[InputError] = []
         for path, stamp, article, problems in self._parse(pending):
             if article is not None:

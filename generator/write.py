@@ -130,6 +130,11 @@ def _link(source_root: Path, target_root: Path, name: str) -> bool:
     """Put a hard link to source_root/name at target_root/name; False if there is no source."""
     source = source_root / name
     target = target_root / name
+    try:
+        if os.path.samefile(source, target):
+            return True  # already the same file (and renaming a link onto itself does nothing)
+    except OSError:
+        pass
     temporary = target.with_name(f".{target.name}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
