@@ -12,7 +12,7 @@ from typing import Protocol
 from generator import urls
 from generator.load import Article
 
-TAXONOMIES = ("tag", "country", "section", "year")
+TAXONOMIES = ("tag", "country", "section", "year", "pair")
 RELATED_COUNT = 4
 # Related candidates per shared term, nearest in time: keeps related-article search linear.
 _RELATED_WINDOW = 25
@@ -60,7 +60,20 @@ def article_terms(article: Article) -> dict[str, tuple[str, ...]]:
         "country": article.countries,
         "section": (article.section,) if article.section else (),
         "year": (str(article.date.year),),
+        "pair": country_pairs(article.countries),
     }
+
+
+def pair_name(first: str, second: str) -> str:
+    """The name of a pair of countries, in canonical (slug) order: 'China – South Korea'."""
+    a, b = sorted((first, second), key=urls.term_slug)
+    return f"{a} – {b}"
+
+
+def country_pairs(countries: tuple[str, ...]) -> tuple[str, ...]:
+    """Every pair of the article's countries: bilateral pages are made of these."""
+    unique = sorted({urls.term_slug(c): c for c in countries}.values(), key=urls.term_slug)
+    return tuple(pair_name(a, b) for i, a in enumerate(unique) for b in unique[i + 1 :])
 
 
 class RelatedCache(Protocol):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,10 @@ from typing import Any
 from generator import urls
 from generator.config import SiteConfig
 from generator.load import Article
-from generator.model import Site, Term
+from generator.model import Site, Term, pair_name
 
 TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
-FEED_KINDS = ("tag", "country")
+FEED_KINDS = ("tag", "country", "pair")
 NAV_COUNTRIES = 12  # partner countries in the strip under the masthead
 
 
@@ -91,11 +92,17 @@ class Planner:
             yield self.article_page(article)
         yield from self.listing("", "index.html", site.articles, title=None)
         for kind, by_term in site.terms.items():
-            yield self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))
+            if kind in TERM_TITLES:  # pairs are listed on their countries' pages instead
+                yield self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))
             for term, items in by_term.items():
-                extra = {"term": self._link(term), "kind": kind}
+                extra: dict[str, Any] = {"term": self._link(term), "kind": kind}
                 if kind == "country":
-                    extra["partners"] = [(self._link(t), n) for t, n in site.partners[term]]
+                    extra["partners"] = self._partners(term)
+                if kind == "pair":
+                    extra["pair"] = [
+                        self._link(site.term("country", n)) for n in term.name.split(" – ")
+                    ]
+                    extra["years"] = _per_year(items)
                 feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
                 yield from self.listing(term.url, "term.html", items, term.name, extra, feeds)
                 if kind in FEED_KINDS:
@@ -194,6 +201,14 @@ class Planner:
             self._cards[article.url] = card
         return card
 
+    def _partners(self, country: Term) -> list[tuple[Link, int, Link]]:
+        """Partner countries of a country, each with its bilateral page."""
+        partners = []
+        for partner, count in self.site.partners[country]:
+            pair = self.site.term("pair", pair_name(country.name, partner.name))
+            partners.append((self._link(partner), count, self._link(pair)))
+        return partners
+
     def _terms_context(self, kind: str) -> dict[str, Any]:
         rows = [
             {"term": self._link(term), "count": len(items), "latest": items[0].date}
@@ -258,3 +273,9 @@ class _Fingerprints:
         if value is None or isinstance(value, int | float | dt.date | Link | Pager):
             return repr(value)  # their repr shows every field
         raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+def _per_year(items: Sequence[Article]) -> list[tuple[int, int]]:
+    """Articles per year, every year from the last to the first (newest first)."""
+    counts = Counter(a.date.year for a in items)
+    return [(year, counts[year]) for year in range(max(counts), min(counts) - 1, -1)]

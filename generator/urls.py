@@ -13,7 +13,13 @@ from functools import lru_cache
 from slugify import slugify
 
 # Kinds of term pages and the folder each lives in.
-TERM_FOLDERS = {"tag": "tags", "country": "countries", "section": "sections", "year": "archive"}
+TERM_FOLDERS = {
+    "tag": "tags",
+    "country": "countries",
+    "section": "sections",
+    "year": "archive",
+    "pair": "countries",  # /countries/china-south-korea/: a pair lives beside its countries
+}
 
 
 @lru_cache(maxsize=65536)

@@ -250,3 +250,27 @@ def test_raw_html_in_bodies_is_escaped_and_links_are_rebased(tmp_path: Path) -> 
 def test_cname(tmp_path: Path) -> None:
     out = build_project(make_project(tmp_path, cname="news.example.org"))
     assert (out / "CNAME").read_text() == "news.example.org\n"
+
+
+def test_pair_pages_list_articles_with_both_countries(built: Path) -> None:
+    pairs = {
+        tuple(sorted((a, b)))
+        for f, _, _ in SEEDS.values()
+        for a in f["countries"]
+        for b in f["countries"]
+        if a < b
+    }
+    assert ("China", "South Korea") in pairs and ("Spain", "United Kingdom") in pairs
+    for a, b in pairs:
+        slug = f"{a}-{b}".lower().replace(" ", "-")
+        expected = {f["title"] for f, _, _ in SEEDS.values() if {a, b} <= set(f["countries"])}
+        page = built / "countries" / slug / "index.html"
+        assert _titles_on(page) == expected, slug
+        feed = feedparser.parse((page.parent / "feed.xml").read_bytes())
+        assert not feed.bozo and {e.title for e in feed.entries} == expected
+        for country in (a, b):
+            own = built / "countries" / country.lower().replace(" ", "-") / "index.html"
+            assert f'href="/portal/countries/{slug}/"' in own.read_text("utf-8"), (country, slug)
+    korea = parse(built / "countries/china-south-korea/index.html")
+    assert korea.h1 == "🇨🇳 China and 🇰🇷 South Korea"
+    assert "2023 1" in korea.text and "2020 1" in korea.text
