@@ -20,7 +20,7 @@ from generator.errors import InputError
 from generator.load import Article, ContentErrors, ContentLoader
 from generator.model import Site, build_site
 from generator.plan import Page, Planner
-from generator.write import write_site
+from generator.write import Derived, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -77,7 +77,7 @@ class Builder:
         site = build_site(articles, _home_country(), self._related)
         pages = plan(site, config)
         out = config.path("output_dir")
-        stats = write_site(pages.pages, out, pages.render, progress)
+        stats = write_site(pages.pages, out, pages.render, progress, self._search_index(warn))
         return BuildResult(
             pages=stats.pages,
             rendered=stats.rendered,
@@ -88,6 +88,17 @@ class Builder:
             seconds=time.perf_counter() - started,
             out=out,
         )
+
+    def _search_index(self, warn: Say) -> Derived | None:
+        if not self.config.search:
+            return None
+        from generator.search import SearchIndex, SearchUnavailable
+
+        try:
+            return SearchIndex()
+        except SearchUnavailable as why:
+            warn(f"search: {why}; building without the search index")
+            return None
 
     def load_content(self) -> list[Article]:
         """Every content file, validated; all problems of all files raise one ContentErrors."""

@@ -64,6 +64,13 @@ def _site_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--content", default=None, help="content folder")
     command.add_argument("--out", default=None, help="output folder")
     command.add_argument("--base-url", default=None, help="URL the site is published at")
+    command.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        default=None,
+        help="build without the search index",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,7 +134,12 @@ def _load_config(args: argparse.Namespace):  # -> SiteConfig
     from generator.config import CONFIG_NAME, load_config
 
     path = args.config if args.config is not None else Path(CONFIG_NAME)
-    overrides = {"content_dir": args.content, "output_dir": args.out, "base_url": _url(args)}
+    overrides = {
+        "content_dir": args.content,
+        "output_dir": args.out,
+        "base_url": _url(args),
+        "search": args.search,
+    }
     return load_config(path if args.config is not None or path.exists() else None, overrides)
 
 

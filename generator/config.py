@@ -28,6 +28,7 @@ class SiteConfig:
     feed_limit: int = 20  # entries per Atom feed
     timezone: str = "Asia/Shanghai"  # decides which dates are "in the future"
     allow_html: bool = False  # raw HTML in Markdown bodies is escaped unless this is true
+    search: bool = True  # build a Pagefind search index and the /search/ page
     cname: str = ""  # custom domain for GitHub Pages (writes CNAME)
     content_dir: str = "content"
     seeds_dir: str = "seeds"

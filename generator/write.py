@@ -10,12 +10,15 @@ rewritten in place, because the two folders share unchanged files as hard links.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from generator.errors import InputError
 from generator.plan import Page
@@ -34,18 +37,31 @@ class WriteStats:
     written: int  # files written or replaced in the published folder
 
 
+class Derived(Protocol):
+    """Files made from the finished pages (a search index), all under one folder `prefix`."""
+
+    prefix: str
+
+    def __call__(self, folder: Path) -> dict[str, bytes]: ...
+
+
 def write_site(
     pages: Sequence[Page],
     out: Path,
     render: Callable[[Page], bytes],
     progress: Progress = lambda done, total: None,
+    derived: Derived | None = None,
 ) -> WriteStats:
     """Make `out` hold exactly these pages, switching to the new version in one step."""
     _recover(out)
     _check(out, pages)
     wanted = {page.output: page.fingerprint for page in pages}
     published = _read_manifest(out)
-    if published == wanted:
+    prefix = derived.prefix if derived else None
+    previous_derived = {k: v for k, v in published.items() if prefix and k.startswith(prefix)}
+    if {k: v for k, v in published.items() if k not in previous_derived} == wanted and (
+        previous_derived or derived is None
+    ):
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     spare = out.parent / f".{out.name}.prev"
     held = _read_manifest(spare) if spare.is_dir() else {}
@@ -53,20 +69,47 @@ def write_site(
     spare.mkdir(parents=True, exist_ok=True)
     (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
     to_render: list[Page] = []
-    reused = 0
     for page in pages:
         if held.get(page.output) == page.fingerprint and (spare / page.output).is_file():
             continue
         if published.get(page.output) == page.fingerprint and _link(out, spare, page.output):
-            reused += 1
             continue
         to_render.append(page)
     rendered = _render_all(to_render, out, spare, render, progress)
+    if derived is not None:
+        html_changed = any(
+            published.get(name) != fingerprint
+            for name, fingerprint in wanted.items()
+            if name.endswith(".html")
+        )
+        wanted.update(
+            _derive(derived, out, spare, previous_derived, html_changed or not previous_derived)
+        )
     _remove_stale(spare, wanted, held, swept)
     (spare / MANIFEST).write_text(json.dumps(wanted, sort_keys=True, indent=0) + "\n")
     _swap(spare, out)
     changed = sum(1 for name, fingerprint in wanted.items() if published.get(name) != fingerprint)
     return WriteStats(len(pages), rendered, changed)
+
+
+def _derive(
+    derived: Derived, out: Path, spare: Path, previous: dict[str, str], remake: bool
+) -> dict[str, str]:
+    """The derived files, remade when an HTML page changed, else carried over."""
+    if not remake:
+        for name in previous:
+            _link(out, spare, name)
+        return previous
+    try:
+        files = derived(spare)
+    except Exception as error:  # noqa: BLE001 (the site is whole without it; say so, go on)
+        print(f"search index not built: {error}", file=sys.stderr)
+        return {}
+    for name, data in files.items():
+        if not name.startswith(derived.prefix):
+            raise ValueError(f"derived file {name!r} is outside {derived.prefix!r}")
+        _put(out, spare, Page(name, None, {}, "", data), lambda page: b"")
+    return {name: hashlib.sha256(data).hexdigest()[:32] for name, data in files.items()}
 
 
 def _render_all(

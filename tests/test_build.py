@@ -22,7 +22,12 @@ def make_project(root: Path, base_url: str = BASE, **options: object) -> Path:
     """A copy of the sample portal (content, seeds, site.yaml) using the repository's theme."""
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copytree(ROOT / "seeds", root / "seeds")
-    config = {"title": "Test Portal", "base_url": base_url, "themes_dir": str(ROOT / "themes")}
+    config = {
+        "title": "Test Portal",
+        "base_url": base_url,
+        "themes_dir": str(ROOT / "themes"),
+        "search": False,  # Pagefind has tests of its own; the others stay fast
+    }
     config.update(options)
     (root / "site.yaml").write_text(json.dumps(config), "utf-8")  # JSON is YAML
     return root

@@ -40,7 +40,7 @@ def write_corpus(root: Path, count: int) -> None:
             "utf-8",
         )
     (root / "site.yaml").write_text(
-        f"title: Incremental\nbase_url: https://example.org/sub/\npaginate: 5\n"
+        f"title: Incremental\nbase_url: https://example.org/sub/\npaginate: 5\nsearch: false\n"
         f"themes_dir: {root / 'themes'}\n"
     )
     shutil.copytree(ROOT / "themes", root / "themes")

@@ -1,0 +1,53 @@
+"""The search index: Pagefind (its binary comes with the `pagefind[bin]` package) indexes the
+finished HTML pages; the bundle is published under /pagefind/. Searching needs no server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+PREFIX = "pagefind/"
+
+
+class SearchUnavailable(Exception):
+    """The Pagefind binary cannot be run here; the site is built without a search index."""
+
+
+class SearchIndex:
+    """Makes the Pagefind bundle of a folder of pages (a `write.Derived`)."""
+
+    prefix = PREFIX
+
+    def __init__(self) -> None:
+        try:
+            import pagefind.index  # noqa: F401
+        except ImportError as error:
+            raise SearchUnavailable(f"the pagefind package is not installed ({error})") from None
+
+    def __call__(self, folder: Path) -> dict[str, bytes]:
+        """Index every HTML page of the folder; the bundle's files by their site path."""
+        try:
+            return asyncio.run(_index(folder))
+        except SearchUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 (the service fails in many ways; all mean this)
+            raise SearchUnavailable(f"Pagefind failed: {error}") from None
+
+
+async def _index(folder: Path) -> dict[str, bytes]:
+    from pagefind.index import PagefindIndex
+
+    with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
+        async with PagefindIndex(config={"force_language": None}) as index:
+            result = await index.add_directory(str(folder.resolve()), glob="**/*.html")
+            if result.get("page_count", 0) == 0:
+                raise SearchUnavailable("Pagefind found no page to index")
+            await index.write_files(output_path=scratch)
+        bundle = Path(scratch)
+        return {
+            PREFIX + path.relative_to(bundle).as_posix(): path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file()
+        }
