@@ -52,10 +52,12 @@ def bar_chart_svg(
     """
     total = sum(count for _, count in bars)
     linked = url_of is not None and any(count and url_of(label) for label, count in bars)
+    role = "" if linked else ' role="img"'
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%"'
-        # role="img" would hide linked bars from assistive technology (children presentational).
-        f' role="{"group" if linked else "img"}" aria-labelledby="{id_prefix}-title"'
+        # role="img" would hide linked bars from assistive technology (children presentational):
+        # then the implicit graphics-document role, named, keeps them reachable.
+        f'{role} aria-labelledby="{id_prefix}-title"'
         f' aria-describedby="{id_prefix}-desc" class="bar-chart-svg" font-size="{FONT}"'
         f' font-family="inherit">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',

@@ -68,9 +68,9 @@ def world_map_svg(
     )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%"'
-        # role="img" would hide the country links from assistive technology (its children are
-        # presentational): a named group keeps them reachable.
-        f' role="group" aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc"'
+        # No role="img": it would hide the country links from assistive technology (its children
+        # are presentational); the implicit graphics-document role, named, keeps them reachable.
+        f' aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc"'
         f' class="world-map-svg" font-family="inherit">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>',
