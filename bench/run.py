@@ -1,0 +1,498 @@
+"""Benchmark portal against Hugo and Pelican on generated corpora; writes bench/RESULTS.md.
+
+    python bench/run.py [--sizes 1000,10000] [--runs 3] [--huge] [--only ours,hugo,pelican]
+
+Every build is a whole process. Per size and run, the tools take turns (ours, Hugo, Pelican),
+each going through: cold build (no cache, no output), no-change rebuild, rebuild after editing
+one article's body, after editing its title, after editing the base template. Medians of the
+runs are reported; peak memory is the child's maximum resident set size (os.wait4).
+
+Raw numbers are kept in bench/results.json and merged across invocations (a later run replaces
+the sizes and tools it measures), so Pelican at 10,000 can be measured once with --runs 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+from corpus import write_corpus  # noqa: E402
+
+RESULTS_MD = BENCH / "RESULTS.md"
+RESULTS_JSON = BENCH / "results.json"
+PEERS_VENV = Path("/tmp/bench-peers-venv")
+SCENARIOS = {
+    "cold": "cold build (no cache, empty output)",
+    "nochange": "no-change rebuild",
+    "body": "rebuild after editing one article's body",
+    "title": "rebuild after editing one article's title",
+    "template": "rebuild after a template change (base layout)",
+}
+TARGETS = {"cold": 0.75, "template": 0.25, "nochange": 0.03, "body": 0.05, "memory": 0.5}
+
+
+@dataclass
+class Tool:
+    """One generator: how to run it in its folder of the work copy, and what to edit."""
+
+    name: str
+    label: str
+    folder: Path  # where the command runs
+    command: list[str]
+    clean: list[str]  # what a cold build starts without (output, caches), relative to folder
+    content: str  # content folder, relative to folder
+    template: str  # the base template, relative to folder
+    title_key: str  # how a title line starts in a content file
+    output: str  # output folder, relative to folder
+    env: dict[str, str] | None = None
+
+    def run(self) -> dict[str, float]:
+        """Run one build; wall seconds, CPU seconds and peak RSS (MiB) of the process."""
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            self.command,
+            cwd=self.folder,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        stderr = child.stderr.read() if child.stderr else b""
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if child.returncode != 0:
+            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise RuntimeError(f"{self.name} failed ({child.returncode}): " + " | ".join(tail))
+        return {
+            "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mib": usage.ru_maxrss / 1024,
+        }
+
+    def make_cold(self) -> None:
+        for name in self.clean:
+            path = self.folder / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+    def output_files(self) -> int:
+        return sum(len(files) for _, _, files in os.walk(self.folder / self.output))
+
+
+def tools(work: Path, portal: list[str], env: dict[str, str] | None) -> dict[str, Tool]:
+    pelican = str(PEERS_VENV / "bin" / "pelican")
+    return {
+        "ours": Tool(
+            "ours",
+            "portal",
+            work,
+            portal,
+            ["site", ".site.staging", ".site.old", ".portal-cache"],
+            "content",
+            "themes/default/templates/_base.html",
+            "title: ",
+            "site",
+            env,
+        ),
+        "hugo": Tool(
+            "hugo",
+            "Hugo",
+            work / "hugo",
+            ["hugo", "--quiet", "--cacheDir", str(work / "hugo" / ".cache")],
+            ["public", "resources", ".cache", ".hugo_build.lock"],
+            "content",
+            "layouts/_default/baseof.html",
+            "title: ",
+            "public",
+        ),
+        "pelican": Tool(
+            "pelican",
+            "Pelican",
+            work / "pelican",
+            [pelican, "-s", "pelicanconf.py", "-q"],
+            ["output", "cache"],
+            "content",
+            "theme/templates/base.html",
+            "Title: ",
+            "output",
+        ),
+    }
+
+
+def prepare(size: int, corpora: Path, seed: int, source: Path) -> Path:
+    """A fresh work copy of the corpus of `size` (generated once), with ours' theme copied in."""
+    corpus = corpora / f"corpus-{size}"
+    stamp = corpus / "corpus.json"
+    if not stamp.exists() or json.loads(stamp.read_text()) != {"count": size, "seed": seed}:
+        print(f"generating {size:,} articles into {corpus}/", flush=True)
+        write_corpus(size, corpus, seed)
+    work = corpora / f"work-{size}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(corpus, work)
+    shutil.copytree(source / "themes", work / "themes")
+    site = work / "site.yaml"
+    site.write_text(re.sub(r"(?m)^themes_dir: .*$", "themes_dir: themes", site.read_text()))
+    return work
+
+
+def edited_article(tool: Tool) -> Path:
+    """The article every tool edits: the middle file by name (the same slug for all)."""
+    files = sorted((tool.folder / tool.content).glob("*.md"))
+    return files[len(files) // 2]
+
+
+def edit_body(tool: Tool, run: int) -> None:
+    path = edited_article(tool)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"\nBenchmark edit {run}: one more sentence in the body.\n")
+
+
+def edit_title(tool: Tool, run: int) -> None:
+    path = edited_article(tool)
+    lines = path.read_text("utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(tool.title_key):
+            lines[i] = f"{tool.title_key}Edited title {run} of a benchmark article"
+            break
+    path.write_text("\n".join(lines), "utf-8")
+
+
+def edit_template(tool: Tool, run: int) -> None:
+    path = tool.folder / tool.template
+    text = path.read_text("utf-8")
+    text = re.sub(r"<!-- bench \d+ -->\n", "", text)
+    path.write_text(text.replace("</footer>", f"<!-- bench {run} -->\n</footer>", 1), "utf-8")
+
+
+EDITS: dict[str, Callable[[Tool, int], None]] = {
+    "body": edit_body,
+    "title": edit_title,
+    "template": edit_template,
+}
+
+
+def measure(tool: Tool, run: int) -> dict[str, dict[str, float]]:
+    """One pass through every scenario for one tool."""
+    results = {}
+    for scenario in SCENARIOS:
+        if scenario == "cold":
+            tool.make_cold()
+        elif scenario in EDITS:
+            EDITS[scenario](tool, run)
+        results[scenario] = tool.run()
+        if scenario == "cold":
+            results[scenario]["files"] = tool.output_files()
+        line = ", ".join(f"{k} {v:.2f}" for k, v in results[scenario].items())
+        print(f"  run {run} {tool.name:8} {scenario:9} {line}", flush=True)
+    return results
+
+
+def bench_size(size: int, names: list[str], runs: dict[str, int], args) -> dict[str, dict]:
+    work = prepare(size, args.corpora, args.seed, args.source)
+    available = tools(work, args.portal, args.env)
+    chosen = [available[n] for n in names]
+    for tool in chosen if size < 10_000 else []:  # warm-up: page cache, bytecode (untimed)
+        print(f"warm-up {tool.name} at {size:,}", flush=True)
+        tool.make_cold()
+        tool.run()
+    raw: dict[str, list] = {t.name: [] for t in chosen}
+    for run in range(1, max(runs[t.name] for t in chosen) + 1):
+        for tool in chosen:
+            if run <= runs[tool.name]:
+                raw[tool.name].append(measure(tool, run))
+    out = {}
+    for tool in chosen:
+        passes = raw[tool.name]
+        out[tool.name] = {
+            "runs": len(passes),
+            "revision": args.revision if tool.name == "ours" else "",
+            "invocation": "python bench/run.py " + shlex.join(sys.argv[1:]),
+            "command": (f"PYTHONPATH={args.source} " if tool.env else "")
+            + shlex.join(tool.command),
+            "folder": str(tool.folder),
+            "files": passes[0]["cold"]["files"],
+            "raw": passes,
+            "median": {
+                s: {k: statistics.median(p[s][k] for p in passes) for k in ("wall", "cpu")}
+                for s in SCENARIOS
+            },
+            "peak_rss_mib": max(p[s]["rss_mib"] for p in passes for s in SCENARIOS),
+        }
+    if args.profile and "ours" in names:
+        profile(available["ours"], size)
+    return out
+
+
+def profile(tool: Tool, size: int) -> None:
+    """cProfile of our cold build, top by cumulative time, into bench/profile-SIZE.txt."""
+    tool.make_cold()
+    python = Path(tool.command[0]).parent / "python"
+    command = [str(python), "-m", "cProfile", "-s", "cumtime", "-m", "generator", "build"]
+    done = subprocess.run(
+        command, cwd=tool.folder, env=tool.env, capture_output=True, text=True, check=True
+    )
+    lines = done.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+    header = [
+        f"# cProfile of a cold build of {size:,} articles, top 40 by cumulative time",
+        f"# command (in the work copy): {shlex.join(command)}",
+        "",
+    ]
+    text = "\n".join(header + lines[: start + 41]) + "\n"
+    (BENCH / f"profile-{size}.txt").write_text(text, "utf-8")
+    print(f"wrote bench/profile-{size}.txt", flush=True)
+
+
+def version(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except OSError:
+        return "not installed"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
+
+
+def machine(portal: list[str], revision: str) -> dict[str, str]:
+    meminfo = Path("/proc/meminfo").read_text()
+    total = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1)) / 1024 / 1024
+    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+    python = Path(portal[0]).parent / "python"
+    return {
+        "cpu": f"{os.cpu_count()} × {cpu.group(1) if cpu else platform.processor()}",
+        "memory": f"{total:.1f} GiB",
+        "os": f"{platform.system()} {platform.release()} ({platform.machine()})",
+        "python": version([str(python), "--version"]),
+        "portal": f"portal at git {revision}",
+        "hugo": version(["hugo", "version"]),
+        "pelican": "Pelican " + version([str(PEERS_VENV / "bin" / "pelican"), "--version"]),
+        "markdown (ours, Pelican)": version(
+            [str(python), "-c", "import markdown; print(markdown.__version__)"]
+        )
+        + ", "
+        + version(
+            [
+                str(PEERS_VENV / "bin" / "python"),
+                "-c",
+                "import markdown; print(markdown.__version__)",
+            ]
+        ),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+# ---- report -------------------------------------------------------------------------------
+
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
+
+
+def ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or theirs is None or theirs == 0:
+        return "–"
+    return f"{ours / theirs:.2f}×" if ours / theirs >= 0.1 else f"{ours / theirs:.3f}×"
+
+
+def size_table(data: dict[str, dict], metric: str = "wall") -> list[str]:
+    """Medians per scenario of `metric` (wall or cpu seconds), ours and each peer, with ratios."""
+    ours = data.get("ours")
+    peers = [p for p in ("hugo", "pelican") if p in data]
+    labels = {"hugo": "Hugo", "pelican": "Pelican"}
+    head = "| scenario | ours |" + "".join(f" {labels[p]} | ours ÷ {labels[p]} |" for p in peers)
+    rows = [head, "|---|---:|" + "---:|---:|" * len(peers)]
+
+    def value(name: str, scenario: str) -> float | None:
+        entry = data.get(name)
+        return entry["median"][scenario][metric] if entry else None
+
+    for scenario, text in SCENARIOS.items():
+        cells = [text, fmt_s(value("ours", scenario))]
+        for p in peers:
+            cells += [fmt_s(value(p, scenario)), ratio(value("ours", scenario), value(p, scenario))]
+        rows.append("| " + " | ".join(cells) + " |")
+    if metric != "wall":
+        return rows
+    mem = ["peak memory (max RSS of any build)", f"{ours['peak_rss_mib']:.0f} MiB" if ours else "–"]
+    for p in peers:
+        theirs = data[p]["peak_rss_mib"]
+        mem += [f"{theirs:.0f} MiB", ratio(ours["peak_rss_mib"] if ours else None, theirs)]
+    rows.append("| " + " | ".join(mem) + " |")
+    files = ["files in the output folder", str(ours["files"]) if ours else "–"]
+    for p in peers:
+        files += [str(data[p]["files"]), ""]
+    rows.append("| " + " | ".join(files) + " |")
+    runs = ["runs (medians of)", str(ours["runs"]) if ours else "–"]
+    for p in peers:
+        runs += [str(data[p]["runs"]), ""]
+    rows.append("| " + " | ".join(runs) + " |")
+    return rows
+
+
+def exponent_lines(results: dict[str, dict]) -> list[str]:
+    sizes = sorted(int(s) for s in results)
+    lines = []
+    for a, b in zip(sizes, sizes[1:], strict=False):
+        lines.append(f"From {a:,} to {b:,} articles, time ∝ N^k with k =")
+        for name, label in (("ours", "ours"), ("hugo", "Hugo"), ("pelican", "Pelican")):
+            if name in results[str(a)] and name in results[str(b)]:
+                parts = []
+                for scenario in SCENARIOS:
+                    ta = results[str(a)][name]["median"][scenario]["wall"]
+                    tb = results[str(b)][name]["median"][scenario]["wall"]
+                    k = math.log(tb / ta) / math.log(b / a)
+                    parts.append(f"{scenario} {k:.2f}")
+                lines.append(f"- {label}: " + ", ".join(parts))
+        lines.append("")
+    return lines
+
+
+def target_lines(results: dict[str, dict]) -> list[str]:
+    data = results.get("10000", {})
+    if "ours" not in data or "hugo" not in data:
+        return ["(needs ours and Hugo at 10,000 articles)", ""]
+    ours, hugo = data["ours"], data["hugo"]
+    rows = [
+        "| target (10,000 articles, ours ÷ Hugo) | goal | measured | met |",
+        "|---|---:|---:|:-:|",
+    ]
+    names = {
+        "cold": "cold build",
+        "template": "template-change rebuild",
+        "nochange": "no-change rebuild",
+        "body": "one-article edit (body)",
+        "title": "one-article edit (title)",
+        "memory": "peak memory",
+    }
+    for key, text in names.items():
+        goal = TARGETS.get(key, TARGETS["body"])
+        if key == "memory":
+            value = ours["peak_rss_mib"] / hugo["peak_rss_mib"]
+        else:
+            value = ours["median"][key]["wall"] / hugo["median"][key]["wall"]
+        rows.append(f"| {text} | ≤ {goal}× | {value:.3f}× | {'yes' if value <= goal else 'no'} |")
+    return rows + [""]
+
+
+def write_report(results: dict[str, dict], info: dict[str, str]) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `bench/run.py` (see the Benchmark section of the README); raw numbers in",
+        "`bench/results.json`. Times are wall-clock medians of whole-process builds; the machine",
+        "has other work on it, so differences under ~5% are noise.",
+        "",
+        "## Machine and versions",
+        "",
+    ]
+    lines += [f"- {k}: {v}" for k, v in info.items()]
+    lines += ["", "## Commands", "", "```sh"]
+    lines.append("python bench/corpus.py N DIR  # the corpus: DIR/content, DIR/hugo, DIR/pelican")
+    invocations = {e["invocation"]: None for size in results.values() for e in size.values()}
+    lines += ["# measured with:", *invocations]
+    for size in sorted(results, key=int):
+        for name, entry in results[size].items():
+            lines.append(f"# {name} at {int(size):,}, in {entry['folder']}: {entry['command']}")
+    lines += ["```", ""]
+    for size in sorted(results, key=int):
+        lines += [f"## {int(size):,} articles", "", "Wall-clock time (median):", ""]
+        lines += size_table(results[size]) + [""]
+        lines += ["CPU time, user + sys (median; Hugo runs on both cores):", ""]
+        lines += size_table(results[size], "cpu") + [""]
+    lines += ["## Against the targets", ""] + target_lines(results)
+    lines += ["## Scaling", ""] + exponent_lines(results)
+    notes = BENCH / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text("utf-8").rstrip(), ""]
+    RESULTS_MD.write_text("\n".join(lines), "utf-8")
+
+
+def snapshot(args: argparse.Namespace) -> str:
+    """Our command: `portal build` of the working tree, or (by default) of a copy of HEAD's
+    generator/ and themes/, so that edits others make during a long run do not change it."""
+    git = ["git", "-C", str(REPO)]
+    if args.live:
+        args.portal, args.env, args.source = (
+            [str(Path(args.python).parent / "portal"), "build"],
+            None,
+            REPO,
+        )
+        return (
+            subprocess.run(
+                [*git, "describe", "--always", "--dirty"], capture_output=True, text=True
+            ).stdout.strip()
+            + " (working tree)"
+        )
+    head = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    args.source = args.corpora / f"portal-{head}"
+    if not args.source.exists():
+        args.source.mkdir(parents=True)
+        archive = subprocess.run(
+            [*git, "archive", "HEAD", "generator", "themes"], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(args.source)], input=archive, check=True)
+    args.portal = [args.python, "-m", "generator", "build"]
+    args.env = {**os.environ, "PYTHONPATH": str(args.source)}
+    return f"{head} (HEAD, snapshot in {args.source})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
+    parser.add_argument("--huge", action="store_true", help="add 100,000 articles")
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (medians)")
+    parser.add_argument(
+        "--pelican-runs", type=int, default=None, help="Pelican's runs at >= 10,000"
+    )
+    parser.add_argument("--only", default="ours,hugo,pelican", help="tools: ours,hugo,pelican")
+    parser.add_argument("--skip-peers", action="store_true", help="only ours")
+    parser.add_argument("--profile", action="store_true", help="cProfile our cold build")
+    parser.add_argument("--fresh", action="store_true", help="forget earlier bench/results.json")
+    parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md only")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--corpora", type=Path, default=Path("/tmp/portal-bench"))
+    parser.add_argument("--python", default="/tmp/venv/bin/python", help="our venv's python")
+    parser.add_argument(
+        "--live", action="store_true", help="run the working tree, not a snapshot of HEAD"
+    )
+    args = parser.parse_args()
+    args.revision = snapshot(args)
+    sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.huge else [])
+    names = ["ours"] if args.skip_peers else [n for n in args.only.split(",") if n]
+    runs = {n: args.runs for n in names}
+    results = (
+        {} if args.fresh or not RESULTS_JSON.exists() else json.loads(RESULTS_JSON.read_text())
+    )
+    for size in [] if args.report_only else sizes:
+        if "pelican" in runs and args.pelican_runs and size >= 10_000:
+            runs["pelican"] = args.pelican_runs
+        measured = bench_size(size, names, runs, args)
+        results.setdefault(str(size), {}).update(measured)
+        RESULTS_JSON.write_text(json.dumps(results, indent=1) + "\n")
+    write_report(results, machine(args.portal, args.revision))
+    print(f"wrote {RESULTS_MD.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
