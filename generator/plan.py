@@ -108,6 +108,8 @@ class Planner:
                 if kind in FEED_KINDS:
                     yield self.feed(term.url, f"{self.config.title}: {term.name}", items)
         yield self.feed("", self.config.title, site.articles)
+        if self.config.search:
+            yield self.page("search/", "search.html", {"title": "Search"})
         yield self.page("404.html", "404.html", {"title": "Page not found"})
         yield self.page("robots.txt", "robots.txt", {})
 
@@ -234,6 +236,7 @@ class Planner:
                 "sections": [self._link(t) for t, _ in sections],
                 "partners": [self._link(t) for t, _ in countries[:NAV_COUNTRIES]],
                 "feed": Link(config.title, urls.feed()),
+                "search": config.search,
             }
         }
 

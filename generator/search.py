@@ -40,11 +40,11 @@ async def _index(folder: Path) -> dict[str, bytes]:
     from pagefind.index import PagefindIndex
 
     with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
-        async with PagefindIndex(config={"force_language": None}) as index:
+        # The index writes its bundle when the context closes: straight into the scratch folder.
+        async with PagefindIndex(config={"output_path": scratch}) as index:
             result = await index.add_directory(str(folder.resolve()), glob="**/*.html")
             if result.get("page_count", 0) == 0:
                 raise SearchUnavailable("Pagefind found no page to index")
-            await index.write_files(output_path=scratch)
         bundle = Path(scratch)
         return {
             PREFIX + path.relative_to(bundle).as_posix(): path.read_bytes()
