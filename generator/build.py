@@ -171,7 +171,13 @@ def plan(site: Site, config: SiteConfig) -> Plan:
 
     # Templates use assets by name; a changed asset changes its hashed URL, so the pages too.
     asset_digest = "|".join(a.url for a in static.values())
-    planner = Planner(site, config, flag_of, lambda t: renderer.template_digest(t) + asset_digest)
+    planner = Planner(
+        site,
+        config,
+        flag_of,
+        lambda t: renderer.template_digest(t) + asset_digest,
+        home=gazetteer.home,
+    )
     pages = list(planner.pages())
     pages.append(planner.sitemap(pages))
     pages += [Page(a.url, None, {}, a.url, a.data) for a in static.values()]

@@ -75,11 +75,13 @@ class Planner:
         config: SiteConfig,
         flag_of: Callable[[str], str],
         template_digest: Callable[[str], str],
+        home: str | None = None,
     ):
         self.site = site
         self.config = config
         self.flag_of = flag_of
         self.template_digest = template_digest
+        self.home = home  # the portal's own country: drawn apart on the map
         self._cards: dict[str, Card] = {}
         self._fingerprints = _Fingerprints()
         self.common = self._common()
@@ -98,6 +100,7 @@ class Planner:
                 extra: dict[str, Any] = {"term": self._link(term), "kind": kind}
                 if kind == "country":
                     extra["partners"] = self._partners(term)
+                    extra["timeline"] = self._year_chart(term.name, items)
                 if kind == "pair":
                     extra["pair"] = [
                         self._link(site.term("country", n)) for n in term.name.split(" – ")
@@ -220,7 +223,47 @@ class Planner:
             rows.sort(key=lambda r: r["term"].name, reverse=True)
         elif kind in ("country", "tag"):
             rows.sort(key=lambda r: (-r["count"], r["term"].name))
-        return {"title": TERM_TITLES[kind], "kind": kind, "rows": rows}
+        context: dict[str, Any] = {"title": TERM_TITLES[kind], "kind": kind, "rows": rows}
+        if kind == "country":
+            context["world_map"] = self._world_map()
+        if kind == "year":
+            context["timeline"] = self._month_chart()
+        return context
+
+    def _world_map(self) -> str:
+        from generator.worldmap import world_map_svg
+
+        by_name = {t.name: t for t in self.site.terms["country"]}
+        counts = {name: len(self.site.terms["country"][term]) for name, term in by_name.items()}
+        base = self.config.base_path
+        return world_map_svg(
+            counts,
+            lambda name: base + by_name[name].url if name in by_name else None,
+            home=self.home,
+        )
+
+    def _month_chart(self) -> str:
+        from generator.charts import bar_chart_svg, counts_by_month
+
+        base = self.config.base_path
+        years = {t.name for t in self.site.terms["year"]}
+        return bar_chart_svg(
+            counts_by_month(a.date for a in self.site.articles),
+            title="Articles per month",
+            url_of=lambda month: (
+                base + urls.term("year", month[:4]) if month[:4] in years else None
+            ),
+            id_prefix="archive-timeline",
+        )
+
+    def _year_chart(self, name: str, items: Sequence[Article]) -> str:
+        from generator.charts import bar_chart_svg, counts_by_year
+
+        return bar_chart_svg(
+            counts_by_year(a.date for a in items),
+            title=f"{name}: articles per year",
+            id_prefix="country-timeline",
+        )
 
     def _common(self) -> dict[str, Any]:
         """What every page shows: the masthead, the section menu, the partner-country strip."""

@@ -279,3 +279,19 @@ def test_pair_pages_list_articles_with_both_countries(built: Path) -> None:
     korea = parse(built / "countries/china-south-korea/index.html")
     assert korea.h1 == "🇨🇳 China and 🇰🇷 South Korea"
     assert "2023 1" in korea.text and "2020 1" in korea.text
+
+
+def test_cooperation_map_and_timelines(built: Path) -> None:
+    countries = (built / "countries/index.html").read_text("utf-8")
+    svg = countries[countries.index("<svg") : countries.index("</svg>") + 6]
+    assert len(svg.encode()) < 150_000
+    root = ET.fromstring(svg)
+    links = {a.get("href"): a.get("aria-label") for a in root.iter("{http://www.w3.org/2000/svg}a")}
+    assert links["/portal/countries/ukraine/"].startswith("Ukraine: 1 article")
+    assert links["/portal/countries/south-korea/"].startswith("South Korea: 2 articles")
+    assert "/portal/countries/new-zealand/" not in links
+    archive = (built / "archive/index.html").read_text("utf-8")
+    assert "<svg" in archive and "2020-12: 1 article" in archive
+    assert 'href="/portal/archive/2020/"' in archive
+    korea = (built / "countries/south-korea/index.html").read_text("utf-8")
+    assert "<svg" in korea and "2020: 1 article" in korea and "2023: 1 article" in korea
