@@ -76,7 +76,7 @@ class Builder:
         articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
         site = build_site(articles, _home_country(), self._related)
         pages = plan(site, config)
-        out = config.path("output_dir")
+        out = _output_folder(config)
         stats = write_site(pages.pages, out, pages.render, progress, self._search_index(warn))
         return BuildResult(
             pages=stats.pages,
@@ -185,6 +185,19 @@ def plan(site: Site, config: SiteConfig) -> Plan:
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
     return Plan(pages, renderer.render)
+
+
+def _output_folder(config: SiteConfig) -> Path:
+    """The output folder, refused when writing it would clobber the project's own files."""
+    out = config.path("output_dir")
+    resolved = out.resolve()
+    for option in ("content_dir", "seeds_dir", "themes_dir", "templates_dir"):
+        source = config.path(option).resolve()
+        if resolved == source or resolved in source.parents or source in resolved.parents:
+            raise InputError(
+                str(out), f"output_dir overlaps {option} ({config.path(option)}): choose another"
+            )
+    return out
 
 
 def _duplicate_urls(articles: list[Article]) -> list[InputError]:

@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include drafts")
     serve.add_argument("--future", action="store_true", help="include articles dated after today")
 
+    check = commands.add_parser(
+        "check",
+        help="validate content and links without writing the site (exit 0 only when clean)",
+        description="Load and validate everything; report every problem as file:line: message.",
+    )
+    _site_options(check)
+
     watch = commands.add_parser("watch", help="build, then rebuild on every change (no server)")
     _site_options(watch)
     watch.add_argument("--drafts", action="store_true", help="include drafts")
@@ -82,7 +89,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build(args)
     if args.command in ("serve", "watch"):
         return _preview(args)
+    if args.command == "check":
+        return _check(args)
     return 2
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.check import check
+    from generator.config import ConfigErrors
+    from generator.errors import InputError
+
+    try:
+        result = check(_load_config(args))
+    except ConfigErrors as errors:
+        for error in errors.errors:
+            print(error)
+        return 1
+    except InputError as error:
+        print(error)
+        return 1
+    for problem in result.problems:
+        print(problem)
+    count = len(result.problems)
+    print(f"checked {result.articles:,} articles: {count} problem{'s' if count != 1 else ''}")
+    return 1 if count else 0
 
 
 def _preview(args: argparse.Namespace) -> int:

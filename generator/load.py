@@ -18,6 +18,7 @@ from generator.errors import InputError
 from generator.frontmatter import key_lines, safe_load, split
 
 REQUIRED = ("title", "date")
+MAX_SLUG = 120  # file names longer than 255 bytes cannot be written
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KNOWN = {
     "title", "date", "section", "source", "countries", "places", "tags", "summary", "photos",
@@ -135,8 +136,13 @@ def _validate(fields: dict[Any, Any], path: Path) -> tuple[dict[str, Any], list[
         from generator.slugs import slug_for
 
         slug = slug_for(title or path.stem)
-    elif not isinstance(slug, str) or not _SLUG.match(slug):
-        problems.append(("slug", f"{slug!r} is not a slug (lower-case letters, digits, '-')"))
+    elif not isinstance(slug, str) or not _SLUG.match(slug) or len(slug) > MAX_SLUG:
+        problems.append(
+            (
+                "slug",
+                f"{slug!r} is not a slug (lower-case letters, digits, '-'; {MAX_SLUG} at most)",
+            )
+        )
     draft = fields.get("draft", False)
     if not isinstance(draft, bool):
         problems.append(("draft", f"{draft!r} is not true or false"))

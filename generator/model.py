@@ -46,11 +46,22 @@ class Site:
 
     def term(self, kind: str, name: str) -> Term:
         """The term an article's name files it under."""
-        return self.by_slug.get((kind, urls.term_slug(name))) or make_term(kind, name)
+        return self.by_slug.get((kind, slug_of(kind, name))) or make_term(kind, name)
 
 
 def make_term(kind: str, name: str) -> Term:
-    return Term(kind, name, urls.term_slug(name))
+    return Term(kind, name, slug_of(kind, name))
+
+
+PAIR_SEPARATOR = " – "
+
+
+def slug_of(kind: str, name: str) -> str:
+    """The URL segment of a term. A pair's joins its countries' with '--', which no single
+    name's slug contains, so /countries/china--ukraine/ never collides with a country."""
+    if kind == "pair":
+        return "--".join(urls.term_slug(part) for part in name.split(PAIR_SEPARATOR))
+    return urls.term_slug(name)
 
 
 def article_terms(article: Article) -> dict[str, tuple[str, ...]]:
@@ -67,7 +78,7 @@ def article_terms(article: Article) -> dict[str, tuple[str, ...]]:
 def pair_name(first: str, second: str) -> str:
     """The name of a pair of countries, in canonical (slug) order: 'China – South Korea'."""
     a, b = sorted((first, second), key=urls.term_slug)
-    return f"{a} – {b}"
+    return f"{a}{PAIR_SEPARATOR}{b}"
 
 
 def country_pairs(countries: tuple[str, ...]) -> tuple[str, ...]:
@@ -98,7 +109,7 @@ def build_site(
     for article in ordered:
         for kind, names in article_terms(article).items():
             for name in names:
-                key = (kind, urls.term_slug(name))
+                key = (kind, slug_of(kind, name))
                 grouped[key].append(article)
                 spellings[key][name] += 1
     terms: dict[str, dict[Term, tuple[Article, ...]]] = {kind: {} for kind in TAXONOMIES}

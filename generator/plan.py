@@ -14,7 +14,7 @@ from typing import Any
 from generator import urls
 from generator.config import SiteConfig
 from generator.load import Article
-from generator.model import Site, Term, pair_name
+from generator.model import PAIR_SEPARATOR, Site, Term, pair_name
 
 TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
 FEED_KINDS = ("tag", "country", "pair")
@@ -103,7 +103,7 @@ class Planner:
                     extra["timeline"] = self._year_chart(term.name, items)
                 if kind == "pair":
                     extra["pair"] = [
-                        self._link(site.term("country", n)) for n in term.name.split(" – ")
+                        self._link(site.term("country", n)) for n in term.name.split(PAIR_SEPARATOR)
                     ]
                     extra["years"] = _per_year(items)
                 feeds = [self._feed_link(term)] if kind in FEED_KINDS else []

@@ -18,7 +18,7 @@ TERM_FOLDERS = {
     "country": "countries",
     "section": "sections",
     "year": "archive",
-    "pair": "countries",  # /countries/china-south-korea/: a pair lives beside its countries
+    "pair": "countries",  # /countries/china--south-korea/: a pair lives beside its countries
 }
 
 
@@ -27,11 +27,23 @@ def term_slug(name: str) -> str:
     """The URL segment of a tag, country or section name (never empty, never a path)."""
     # Cached: slugify is slow, and the same few hundred names recur on every article.
     slug = slugify(name, max_length=80, word_boundary=True)
-    return slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    slug = slug or "term-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return safe_segment(slug)
+
+
+# Names Windows will not create as files or folders, whatever the extension.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
+)
+
+
+def safe_segment(slug: str) -> str:
+    """A slug that is also a valid folder name on Windows (a site may be checked out there)."""
+    return f"{slug}-" if slug in WINDOWS_RESERVED else slug
 
 
 def article(date: dt.date, slug: str) -> str:
-    return f"{date.year:04d}/{date.month:02d}/{slug}/"
+    return f"{date.year:04d}/{date.month:02d}/{safe_segment(slug)}/"
 
 
 def paged(url: str, page: int) -> str:

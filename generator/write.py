@@ -215,6 +215,9 @@ def _remove_stale(spare: Path, wanted: dict[str, str], held: dict[str, str], swe
 def _check(out: Path, pages: Sequence[Page]) -> None:
     seen: set[str] = set()
     for page in pages:
+        if not _inside(page.output):
+            # Names come from slugs that cannot do this; this is the last line of defence.
+            raise InputError(str(out), f"refusing to write {page.output!r}: not inside the site")
         if page.output in seen:
             raise InputError(str(out / page.output), "two pages would be written to this file")
         seen.add(page.output)
@@ -226,6 +229,14 @@ def _check(out: Path, pages: Sequence[Page]) -> None:
             f"exists and was not written by portal (no {MANIFEST}); "
             "remove it or choose another output folder",
         )
+
+
+def _inside(name: str) -> bool:
+    """A relative, normalised POSIX path with no '..', no NUL and no backslash."""
+    if not name or name.startswith("/") or "\x00" in name or "\\" in name or ":" in name:
+        return False
+    parts = name.split("/")
+    return all(part not in ("", ".", "..") for part in parts)
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:

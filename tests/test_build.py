@@ -267,7 +267,7 @@ def test_pair_pages_list_articles_with_both_countries(built: Path) -> None:
     }
     assert ("China", "South Korea") in pairs and ("Spain", "United Kingdom") in pairs
     for a, b in pairs:
-        slug = f"{a}-{b}".lower().replace(" ", "-")
+        slug = f"{a}--{b}".lower().replace(" ", "-")
         expected = {f["title"] for f, _, _ in SEEDS.values() if {a, b} <= set(f["countries"])}
         page = built / "countries" / slug / "index.html"
         assert _titles_on(page) == expected, slug
@@ -276,7 +276,7 @@ def test_pair_pages_list_articles_with_both_countries(built: Path) -> None:
         for country in (a, b):
             own = built / "countries" / country.lower().replace(" ", "-") / "index.html"
             assert f'href="/portal/countries/{slug}/"' in own.read_text("utf-8"), (country, slug)
-    korea = parse(built / "countries/china-south-korea/index.html")
+    korea = parse(built / "countries/china--south-korea/index.html")
     assert korea.h1 == "🇨🇳 China and 🇰🇷 South Korea"
     assert "2023 1" in korea.text and "2020 1" in korea.text
 
