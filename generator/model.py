@@ -83,7 +83,10 @@ def pair_name(first: str, second: str) -> str:
 
 def country_pairs(countries: tuple[str, ...]) -> tuple[str, ...]:
     """Every pair of the article's countries: bilateral pages are made of these."""
-    unique = sorted({urls.term_slug(c): c for c in countries}.values(), key=urls.term_slug)
+    first: dict[str, str] = {}
+    for country in countries:
+        first.setdefault(urls.term_slug(country), country)  # the first spelling wins
+    unique = sorted(first.values(), key=urls.term_slug)
     return tuple(pair_name(a, b) for i, a in enumerate(unique) for b in unique[i + 1 :])
 
 

@@ -1,0 +1,76 @@
+"""The model: ordering, taxonomies, pairs and related articles, on articles made in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.cache import body_store
+from generator.load import Article, Body
+from generator.model import build_site, country_pairs, related_articles
+
+
+def article(slug: str, date: str, countries=(), places=(), tags=(), section=None) -> Article:
+    return Article(
+        path=f"content/{slug}.md",
+        title=slug.replace("-", " ").title(),
+        date=dt.date.fromisoformat(date),
+        slug=slug,
+        section=section,
+        source=None,
+        countries=tuple(countries),
+        places=tuple(places),
+        tags=tuple(tags),
+        summary="",
+        photos=(),
+        draft=False,
+        seed=None,
+        extra={},
+        body=Body(slug, body_store(None)),
+        digest=slug,
+    )
+
+
+def test_most_related_article_comes_first() -> None:
+    subject = article(
+        "subject",
+        "2021-05-01",
+        ["China", "Ukraine"],
+        ["Harbin", "Kharkiv"],
+        ["trade", "agriculture"],
+    )
+    same_partner_and_place = article(
+        "partner-place", "2015-01-01", ["China", "Ukraine"], ["Kharkiv"], ["culture"]
+    )
+    same_partner = article("partner", "2021-04-30", ["China", "Ukraine"], [], ["culture"])
+    same_tags_only = article(
+        "tags", "2021-05-02", ["China", "Brazil"], [], ["trade", "agriculture"]
+    )
+    home_only = article("home", "2021-05-01", ["China"], ["Beijing"], ["tourism"])
+    articles = [subject, same_partner_and_place, same_partner, same_tags_only, home_only]
+    related = related_articles(tuple(articles), "China")
+    # Country 3, place 2, tag 1; sharing only the home country says nothing.
+    assert [a.slug for a in related[subject.url]] == ["partner-place", "partner", "tags"]
+    assert home_only.url not in {a.url for a in related[subject.url]}
+
+
+def test_ties_go_to_the_nearest_in_time() -> None:
+    subject = article("subject", "2021-05-01", ["China", "Ukraine"])
+    near = article("near", "2021-04-01", ["China", "Ukraine"])
+    far = article("far", "2011-04-01", ["China", "Ukraine"])
+    ordered = tuple(sorted([subject, far, near], key=lambda a: a.date, reverse=True))
+    assert [a.slug for a in related_articles(ordered, "China")[subject.url]] == ["near", "far"]
+
+
+def test_taxonomies_pairs_and_neighbours() -> None:
+    a = article("a", "2020-01-01", ["China", "Ukraine", "Spain"], tags=["Trade"], section="News")
+    b = article("b", "2021-01-01", ["China", "Ukraine"], tags=["trade"], section="News")
+    site = build_site([a, b], "China")
+    assert [x.slug for x in site.articles] == ["b", "a"]
+    assert site.newer[a.url] is b and site.older[b.url] is a and site.newer[b.url] is None
+    [trade] = site.terms["tag"]
+    assert trade.slug == "trade" and len(site.terms["tag"][trade]) == 2  # one page, any case
+    pairs = {t.slug: len(items) for t, items in site.terms["pair"].items()}
+    assert pairs == {"china--ukraine": 2, "china--spain": 1, "spain--ukraine": 1}
+    ukraine = site.term("country", "Ukraine")
+    assert [(t.name, n) for t, n in site.partners[ukraine]] == [("China", 2), ("Spain", 1)]
+    assert country_pairs(("Ukraine", "China", "ukraine")) == ("China – Ukraine",)
