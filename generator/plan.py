@@ -105,7 +105,8 @@ class Planner:
                     extra["pair"] = [
                         self._link(site.term("country", n)) for n in term.name.split(PAIR_SEPARATOR)
                     ]
-                    extra["years"] = _per_year(items)
+                    extra["years"] = [(y, n) for y, n in _per_year(items) if n]
+                    extra["timeline"] = self._year_chart(term.name, items)
                 feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
                 yield from self.listing(term.url, "term.html", items, term.name, extra, feeds)
                 if kind in FEED_KINDS:
