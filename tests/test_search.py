@@ -1,0 +1,292 @@
+"""Search with no server: the sample portal built with its Pagefind index under a subpath,
+served by a real HTTP server on loopback and searched in headless Chromium (Debian's); and
+builds without the index (--no-search, or no Pagefind) that still work and say so.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.test_browser import (
+    ARTICLES,
+    CHROMIUM,
+    DOCS_SHOTS,
+    LAUNCH_ARGS,
+    SHOTS,
+    SUBPATH,
+    SubpathHandler,
+    Tab,
+    article_url,
+    at,
+    axe_violations,
+    sync_api,
+    texts,
+    titles_with,
+)
+from tests.test_theme_html import ROOT, missing_tool
+
+UKRAINE = "Harbin, Ukraine to further deepen business cooperation"
+RESULT_LINKS = ".pagefind-ui__result-title a"
+
+
+def make_project(folder: Path, base_url: str) -> Path:
+    """The sample portal (content, seeds, site.yaml) with the repository's theme."""
+    for name in ("content", "seeds"):
+        shutil.copytree(ROOT / name, folder / name)
+    config = yaml.safe_load((ROOT / "site.yaml").read_text("utf-8")) or {}
+    config.update(themes_dir=str(ROOT / "themes"), theme="default", base_url=base_url)
+    (folder / "site.yaml").write_text(json.dumps(config), "utf-8")  # JSON is YAML
+    return folder
+
+
+def run_build(project: Path, *options: str, python: list[str] | None = None) -> Any:
+    command = python or [sys.executable, "-m", "generator", "build"]
+    done = subprocess.run(
+        command + list(options), cwd=project, capture_output=True, text=True, timeout=180
+    )
+    return done
+
+
+def fragments(site: Path) -> list[dict[str, Any]]:
+    """What Pagefind stored of each indexed page: gzip'd JSON after a signature."""
+    found = []
+    for path in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = gzip.decompress(path.read_bytes())
+        found.append(json.loads(data[data.index(b"{") :]))
+    return found
+
+
+# --- The built site, served under /portal/ ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """(site folder, base URL): built with the base URL of the server that serves it."""
+    folder = tmp_path_factory.mktemp("search")
+    site = folder / "site"
+    handler = functools.partial(SubpathHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_port}{SUBPATH}"
+    done = run_build(make_project(folder, base))
+    assert done.returncode == 0, done.stderr
+    assert "without the search index" not in done.stderr
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site, base
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if sync_api is None:
+        missing_tool("the playwright package is not installed (pip install -e .[test])")
+    if not Path(CHROMIUM).is_file():
+        missing_tool("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    """A desktop tab; the test fails on any console error, page error or failed request."""
+    opened = Tab(browser, "desktop")
+    yield opened
+    opened.close()
+    assert not opened.problems, "\n".join(opened.problems)
+
+
+# --- The index ------------------------------------------------------------------------------
+
+
+def test_bundle_indexes_only_the_articles(served: tuple[Path, str]) -> None:
+    site, _ = served
+    bundle = site / "pagefind"
+    for name in ("pagefind.js", "pagefind-entry.json", "pagefind-ui.js", "pagefind-ui.css"):
+        assert (bundle / name).is_file(), name
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+    assert [language["page_count"] for language in entry["languages"].values()] == [5]
+
+    # Only article pages: list, tag, country and search pages are not results.
+    pages = {f["url"]: f for f in fragments(site)}
+    assert set(pages) == {"/" + article_url(a) for a in ARTICLES}
+    ukraine = pages["/" + article_url(next(a for a in ARTICLES if a["title"] == UKRAINE))]
+    assert ukraine["meta"] == {"title": UKRAINE, "date": "2020-12-04"}
+    assert ukraine["filters"] == {
+        "country": ["China", "Ukraine"],
+        "section": ["Foreign Exchanges"],
+        "year": ["2020"],
+    }
+    # The body is what is searched; the date line and the country chips are not.
+    assert ukraine["content"].startswith(UKRAINE + ". An economic and trade investment meeting")
+
+
+def test_pages_link_to_search(served: tuple[Path, str]) -> None:
+    site, _ = served
+    home = (site / "index.html").read_text("utf-8")
+    assert f'<a href="{SUBPATH}search/">Search</a>' in home
+    assert f'action="{SUBPATH}search/"' in home and 'name="q"' in home
+    page = (site / "search" / "index.html").read_text("utf-8")
+    assert f'<a href="{SUBPATH}search/" aria-current="page">Search</a>' in page
+    assert "<noscript>" in page and f'"{SUBPATH}pagefind/"' in page
+
+
+# --- Searching in a browser ------------------------------------------------------------------
+
+
+def search(page: Any, term: str) -> None:
+    page.locator(".pagefind-ui__search-input").fill(term)
+    sync_api.expect(page.locator(".pagefind-ui__message")).to_contain_text(f"for {term}")
+
+
+def result_titles(page: Any) -> set[str]:
+    return set(texts(page, RESULT_LINKS))
+
+
+def toggle_filter(page: Any, group: str, value: str) -> None:
+    """Tick or untick a value of a filter group (Pagefind folds each group in a <details>)."""
+    block = page.locator("details.pagefind-ui__filter-block").filter(
+        has=page.locator("summary", has_text=group)
+    )
+    if block.get_attribute("open") is None:
+        block.locator("summary").click()
+    block.locator(f'input[value="{value}"]').click()
+
+
+def expect_results(page: Any, titles: set[str], timeout: float = 10.0) -> None:
+    """Wait until the results are exactly these titles (in any order: by relevance)."""
+    deadline = time.monotonic() + timeout
+    while (shown := result_titles(page)) != titles and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert shown == titles
+
+
+def test_typing_ukraine_finds_the_article(tab: Tab, served: tuple[Path, str]) -> None:
+    _, base = served
+    page = tab.open(base + "search/")
+    sync_api.expect(page.locator(".pagefind-ui__search-input")).to_be_visible()
+    page.locator(".pagefind-ui__search-input").press_sequentially("Ukraine", delay=30)
+    link = page.locator(RESULT_LINKS, has_text=UKRAINE)
+    sync_api.expect(link).to_be_visible()
+    article = next(a for a in ARTICLES if a["title"] == UKRAINE)
+    assert link.get_attribute("href") == SUBPATH + article_url(article)
+    assert page.url == base + "search/?q=Ukraine"  # the address follows the search box
+
+    violations = axe_violations(page)
+    serious = [v for v in violations if v["impact"] in ("critical", "serious")]
+    assert not serious, serious
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "desktop-search.png"), full_page=True)
+
+    link.click()
+    at(page, base + article_url(article))
+    assert page.locator("h1").inner_text().strip() == UKRAINE
+
+
+def test_filters_narrow_the_results(tab: Tab, served: tuple[Path, str]) -> None:
+    _, base = served
+    page = tab.open(base + "search/")
+    search(page, "China")  # in the body of every article
+    everything = {a["title"] for a in ARTICLES}
+    expect_results(page, everything)
+
+    toggle_filter(page, "Country", "South Korea")
+    expect_results(page, titles_with("countries", "South Korea"))
+    toggle_filter(page, "Country", "South Korea")
+    expect_results(page, everything)
+
+    toggle_filter(page, "Year", "2023")
+    expect_results(page, {a["title"] for a in ARTICLES if a["date"].year == 2023})
+    toggle_filter(page, "Year", "2023")
+
+    toggle_filter(page, "Section", "Biz updates")
+    expect_results(page, {a["title"] for a in ARTICLES if a.get("section") == "Biz updates"})
+    if os.environ.get("PORTAL_DOCS_SCREENSHOTS"):
+        toggle_filter(page, "Section", "Biz updates")
+        search(page, "investment")
+        page.locator(".pagefind-ui__search-input").blur()
+        page.evaluate("window.scrollTo(0, 0)")
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SHOTS / "search.png"))
+
+
+def test_search_form_on_every_page_leads_to_results(tab: Tab, served: tuple[Path, str]) -> None:
+    _, base = served
+    page = tab.open(base + "countries/")
+    form = page.get_by_role("search")
+    form.get_by_label("Search the news").fill("Ukraine")
+    form.get_by_role("button", name="Search").click()
+    at(page, base + "search/?q=Ukraine")
+    sync_api.expect(page.locator(".pagefind-ui__search-input")).to_have_value("Ukraine")
+    sync_api.expect(page.locator(RESULT_LINKS, has_text=UKRAINE)).to_be_visible()
+
+
+def test_search_page_fits_a_phone(browser: Any, served: tuple[Path, str]) -> None:
+    _, base = served
+    tab = Tab(browser, "phone")
+    try:
+        page = tab.open(base + "search/?q=Ukraine")
+        sync_api.expect(page.locator(RESULT_LINKS, has_text=UKRAINE)).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{width}px wide"
+        size = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.pagefind-ui__search-input'))"
+            ".fontSize)"
+        )
+        assert size >= 16  # a phone does not zoom into the box
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "phone-search.png"), full_page=True)
+    finally:
+        tab.close()
+    assert not tab.problems, "\n".join(tab.problems)
+
+
+# --- Building without the index ---------------------------------------------------------------
+
+
+def test_no_search_option_builds_without_index_or_page(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "https://example.org/portal/")
+    done = run_build(project, "--no-search")
+    assert done.returncode == 0, done.stderr
+    site = project / "site"
+    assert (site / "index.html").is_file() and (site / "2020/12").is_dir()
+    assert not (site / "pagefind").exists() and not (site / "search").exists()
+    for path in site.rglob("*.html"):
+        text = path.read_text("utf-8")
+        assert "/portal/search/" not in text and "/portal/pagefind/" not in text, path
+        assert ">Search</a>" not in text and 'role="search"' not in text, path
+
+
+def test_without_pagefind_the_build_works_and_says_so(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "https://example.org/portal/")
+    no_pagefind = (
+        "import sys; sys.modules['pagefind'] = None; "  # `import pagefind...` raises ImportError
+        "from generator.cli import main; sys.exit(main(['build']))"
+    )
+    done = run_build(project, python=[sys.executable, "-c", no_pagefind])
+    assert done.returncode == 0, done.stderr
+    assert "search: " in done.stderr and "building without the search index" in done.stderr
+    site = project / "site"
+    assert (site / "index.html").is_file() and not (site / "pagefind").exists()
