@@ -15,7 +15,7 @@ from typing import Any
 INDEX_NAME = "articles.pickle"
 BODIES_NAME = "bodies.sqlite"
 # Bump when Article or the body rendering changes shape, so old caches are ignored.
-FORMAT = 3
+FORMAT = 4
 
 
 class BodyStore:

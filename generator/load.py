@@ -66,10 +66,10 @@ class Article:
     extra: dict[str, Any]  # unknown keys, passed to templates as they are
     body: Body
     digest: str  # of the file's bytes: what the article's page depends on
+    url: str = ""  # where it is published: worked out once, it is asked for everywhere
 
-    @property
-    def url(self) -> str:
-        return urls.article(self.date, self.slug)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", urls.article(self.date, self.slug))
 
     @property
     def body_html(self) -> str:

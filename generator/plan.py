@@ -44,11 +44,13 @@ class Card:
 
 @dataclass(frozen=True, slots=True)
 class Pager:
+    """Where a page is in its list; `links` are the first, the last and the nearest pages."""
+
     number: int
     count: int
     newer_url: str | None
     older_url: str | None
-    page_urls: tuple[str, ...]
+    links: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,7 @@ class Planner:
         self.template_digest = template_digest
         self.home = home  # the portal's own country: drawn apart on the map
         self._cards: dict[str, Card] = {}
+        self._links: dict[Term, Link] = {}
         self._fingerprints = _Fingerprints()
         self.common = self._common()
         self._common_digest = self._fingerprints.digest(self.common)
@@ -149,12 +152,14 @@ class Planner:
         count = max(1, -(-len(items) // size))
         page_urls = tuple(urls.paged(url, n) for n in range(1, count + 1))
         for number in range(1, count + 1):
+            # A window, not every page: a list of 1,000 pages would link 1,000 times per page.
+            window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
             pager = Pager(
                 number,
                 count,
                 page_urls[number - 2] if number > 1 else None,
                 page_urls[number] if number < count else None,
-                page_urls,
+                tuple((n, page_urls[n - 1]) for n in window),
             )
             shown = items[(number - 1) * size : number * size]
             context = {
@@ -285,8 +290,12 @@ class Planner:
         }
 
     def _link(self, term: Term) -> Link:
-        flag = self.flag_of(term.name) if term.kind == "country" else ""
-        return Link(term.name, term.url, flag)
+        # One Link per term, so its fingerprint text is worked out once (see _Fingerprints).
+        link = self._links.get(term)
+        if link is None:
+            flag = self.flag_of(term.name) if term.kind == "country" else ""
+            link = self._links[term] = Link(term.name, term.url, flag)
+        return link
 
     def _feed_link(self, term: Term) -> Link:
         return Link(f"{self.config.title}: {term.name}", urls.feed(term.url))
@@ -296,30 +305,40 @@ class _Fingerprints:
     """Canonical texts of context values, hashed: equal text, equal page."""
 
     def __init__(self) -> None:
-        # A card is on many pages (lists, feeds, neighbours): its text is worked out once.
-        self._cards: dict[int, tuple[Card, str]] = {}
+        # Cards and links recur on many pages (lists, feeds, neighbours): each one's text is
+        # worked out once, by identity (the planner makes one object per article and term).
+        self._known: dict[int, tuple[object, str]] = {}
 
     def digest(self, value: Any) -> str:
         return hashlib.sha256(self.key(value).encode("utf-8")).hexdigest()[:32]
 
     def key(self, value: Any) -> str:
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str and len(value) < 200:
             return repr(value)
-        if isinstance(value, Card):
-            known = self._cards.get(id(value))
+        if kind in _SHARED:
+            known = self._known.get(id(value))
             if known is None or known[0] is not value:
-                known = self._cards[id(value)] = (value, repr(value))
+                known = self._known[id(value)] = (value, self._text(value, kind))
             return known[1]
-        if isinstance(value, Article):
+        if kind is Article:
             # An article's page depends on its whole file, which its digest stands for.
             return "A" + value.digest
-        if isinstance(value, list | tuple):
-            return "[" + ",".join(map(self.key, value)) + "]"
-        if isinstance(value, dict):
-            return "{" + ",".join(f"{k!r}:{self.key(v)}" for k, v in sorted(value.items())) + "}"
-        if value is None or isinstance(value, int | float | dt.date | Link | Pager):
+        if value is None or kind in (int, float, bool, dt.date, Pager):
             return repr(value)  # their repr shows every field
-        raise TypeError(f"cannot fingerprint {type(value).__name__}")
+        raise TypeError(f"cannot fingerprint {kind.__name__}")
+
+    def _text(self, value: Any, kind: type) -> str:
+        if kind is list or kind is tuple:
+            return "[" + ",".join(map(self.key, value)) + "]"
+        if kind is dict:
+            return "{" + ",".join(f"{k!r}:{self.key(v)}" for k, v in value.items()) + "}"
+        return repr(value)  # cards, links and long strings (an SVG chart): every field shows
+
+
+# Values that recur on many pages as the same object (a country's partner list is on each of
+# its pages): their text is kept by identity. The memo holds them, so an id is never reused.
+_SHARED = (str, list, tuple, dict, Card, Link)
 
 
 def _per_year(items: Sequence[Article]) -> list[tuple[int, int]]:
