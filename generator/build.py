@@ -6,6 +6,7 @@ re-reads only the files that changed; `build` is one Builder run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -75,9 +76,12 @@ class Builder:
         _convert_new_seeds(config, say, warn)
         articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
         site = build_site(articles, _home_country(), self._related)
+        search = self._search_index(warn)
+        if search is None and config.search:
+            config = dataclasses.replace(config, search=False)  # no search page, no links to it
         pages = plan(site, config)
         out = _output_folder(config)
-        stats = write_site(pages.pages, out, pages.render, progress, self._search_index(warn))
+        stats = write_site(pages.pages, out, pages.render, progress, search)
         return BuildResult(
             pages=stats.pages,
             rendered=stats.rendered,
@@ -95,7 +99,7 @@ class Builder:
         from generator.search import SearchIndex, SearchUnavailable
 
         try:
-            return SearchIndex()
+            return SearchIndex(warn)
         except SearchUnavailable as why:
             warn(f"search: {why}; building without the search index")
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 PREFIX = "pagefind/"
@@ -20,20 +21,25 @@ class SearchIndex:
 
     prefix = PREFIX
 
-    def __init__(self) -> None:
+    def __init__(self, warn: Callable[[str], None]) -> None:
+        self.warn = warn
         try:
             import pagefind.index  # noqa: F401
         except ImportError as error:
             raise SearchUnavailable(f"the pagefind package is not installed ({error})") from None
 
     def __call__(self, folder: Path) -> dict[str, bytes]:
-        """Index every HTML page of the folder; the bundle's files by their site path."""
+        """Index every HTML page of the folder; the bundle's files by their site path.
+
+        A failure is said, not raised: the pages are whole without their search index.
+        """
         try:
             return asyncio.run(_index(folder))
-        except SearchUnavailable:
-            raise
+        except SearchUnavailable as why:
+            self.warn(f"search: {why}; building without the search index")
         except Exception as error:  # noqa: BLE001 (the service fails in many ways; all mean this)
-            raise SearchUnavailable(f"Pagefind failed: {error}") from None
+            self.warn(f"search: Pagefind failed ({error}); building without the search index")
+        return {}
 
 
 async def _index(folder: Path) -> dict[str, bytes]:

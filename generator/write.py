@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,8 @@ class WriteStats:
 
 
 class Derived(Protocol):
-    """Files made from the finished pages (a search index), all under one folder `prefix`."""
+    """Files made from the finished pages (a search index), all under one folder `prefix`.
+    It says what went wrong itself and returns what it could make: it does not raise."""
 
     prefix: str
 
@@ -100,11 +100,7 @@ def _derive(
         for name in previous:
             _link(out, spare, name)
         return previous
-    try:
-        files = derived(spare)
-    except Exception as error:  # noqa: BLE001 (the site is whole without it; say so, go on)
-        print(f"search index not built: {error}", file=sys.stderr)
-        return {}
+    files = derived(spare)
     for name, data in files.items():
         if not name.startswith(derived.prefix):
             raise ValueError(f"derived file {name!r} is outside {derived.prefix!r}")

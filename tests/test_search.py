@@ -290,3 +290,6 @@ def test_without_pagefind_the_build_works_and_says_so(tmp_path: Path) -> None:
     assert "search: " in done.stderr and "building without the search index" in done.stderr
     site = project / "site"
     assert (site / "index.html").is_file() and not (site / "pagefind").exists()
+    # No search page, and no link to one, when there is no index to search.
+    assert not (site / "search").exists()
+    assert "search/" not in (site / "index.html").read_text("utf-8")
