@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from generator.errors import InputError
 from generator.load import Article, ContentErrors, ContentLoader
 from generator.model import Site, build_site
 from generator.plan import Page, Planner
-from generator.write import Derived, write_site
+from generator.write import MANIFEST, Derived, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -73,6 +76,12 @@ class Builder:
         """Build into config.output_dir; raises ContentErrors or InputError on bad input."""
         started = time.perf_counter()
         config = self.config
+        out = _output_folder(config)
+        inputs = _inputs_key(config, self.drafts, self.future)
+        last = _read_last_build(config)
+        if last is not None and last.get("inputs") == inputs == _with_output(inputs, out, last):
+            # Not a file the site is made of changed since the last build, nor the output.
+            return BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)
         _convert_new_seeds(config, say, warn)
         articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
         site = build_site(articles, _home_country(), self._related)
@@ -80,9 +89,8 @@ class Builder:
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
         pages = plan(site, config)
-        out = _output_folder(config)
         stats = write_site(pages.pages, out, pages.render, progress, search)
-        return BuildResult(
+        result = BuildResult(
             pages=stats.pages,
             rendered=stats.rendered,
             written=stats.written,
@@ -92,6 +100,12 @@ class Builder:
             seconds=time.perf_counter() - started,
             out=out,
         )
+        # Remembered only when nothing changed while building (an edit mid-build, or a seed
+        # converted by this build, must be seen by the next one).
+        unchanged = _inputs_key(config, self.drafts, self.future) == inputs
+        if unchanged and (search is not None or not self.config.search):
+            _write_last_build(config, inputs, out, result)
+        return result
 
     def _search_index(self, warn: Say) -> Derived | None:
         if not self.config.search:
@@ -129,6 +143,89 @@ def build(
     return Builder(config, drafts=drafts, future=future).build(say, warn, progress)
 
 
+LAST_BUILD = "last-build.json"
+
+
+def _inputs_key(config: SiteConfig, drafts: bool, future: bool) -> str:
+    """A digest of everything a build reads: file stamps, options, the code, today's date."""
+    digest = hashlib.sha256(repr((config, drafts, future, _today(config))).encode())
+    theme = config.path("themes_dir") / config.theme
+    folders = [
+        config.path("content_dir"),
+        config.path("seeds_dir"),
+        config.path("templates_dir"),
+        config.root / "static",
+        theme,
+        DEFAULT_THEME,
+        Path(__file__).parent,  # the generator's code and data
+    ]
+    for folder in folders:
+        digest.update(str(folder).encode())
+        for entry in _walk(folder):
+            digest.update(
+                f"{entry.path}\0{entry.stat().st_mtime_ns}\0{entry.stat().st_size}\n".encode()
+            )
+    return digest.hexdigest()
+
+
+def _walk(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    found: list[os.DirEntry[str]] = []
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            found += _walk(Path(entry.path))
+        else:
+            found.append(entry)
+    return found
+
+
+def _with_output(inputs: str, out: Path, last: dict) -> str:
+    """The inputs key if the output is still the one the last build wrote, else ''."""
+    try:
+        stat = (out / MANIFEST).stat()
+    except OSError:
+        return ""
+    return inputs if last.get("manifest") == [stat.st_mtime_ns, stat.st_size, stat.st_ino] else ""
+
+
+def _read_last_build(config: SiteConfig) -> dict | None:
+    try:
+        data = json.loads((config.path("cache_dir") / LAST_BUILD).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_last_build(config: SiteConfig, inputs: str, out: Path, result: BuildResult) -> None:
+    stat = (out / MANIFEST).stat()
+    record = {
+        "inputs": inputs,
+        "manifest": [stat.st_mtime_ns, stat.st_size, stat.st_ino],
+        "result": {
+            "pages": result.pages,
+            "rendered": 0,
+            "written": 0,
+            "articles": result.articles,
+            "tags": result.tags,
+            "countries": result.countries,
+        },
+    }
+    folder = config.path("cache_dir")
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{LAST_BUILD}.{os.getpid()}"
+    temporary.write_text(json.dumps(record))
+    os.replace(temporary, folder / LAST_BUILD)
+
+
+def _today(config: SiteConfig) -> dt.date:
+    return dt.datetime.now(ZoneInfo(config.timezone)).date()
+
+
 def _convert_new_seeds(config: SiteConfig, say: Say, warn: Say) -> None:
     seeds = config.path("seeds_dir")
     if seeds.is_dir():
@@ -143,7 +240,7 @@ def select(
     articles: list[Article], config: SiteConfig, *, drafts: bool, future: bool
 ) -> list[Article]:
     """Leave out drafts and articles dated after today (in the site's time zone)."""
-    today = dt.datetime.now(ZoneInfo(config.timezone)).date()
+    today = _today(config)
     return [a for a in articles if (drafts or not a.draft) and (future or a.date <= today)]
 
 
