@@ -64,16 +64,21 @@ def write_site(
     ):
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     spare = out.parent / f".{out.name}.prev"
+    fresh = not spare.exists()
     held = _read_manifest(spare) if spare.is_dir() else {}
     swept = spare.is_dir() and not (spare / MANIFEST).exists()  # a killed build left it
     spare.mkdir(parents=True, exist_ok=True)
     (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
     to_render: list[Page] = []
+    folders: set[Path] = set()
+    spare_prefix = f"{spare}{os.sep}"  # plain strings: Path objects cost more than the stat
     for page in pages:
-        if held.get(page.output) == page.fingerprint and (spare / page.output).is_file():
+        if held.get(page.output) == page.fingerprint and os.path.isfile(spare_prefix + page.output):
             continue
-        if published.get(page.output) == page.fingerprint and _link(out, spare, page.output):
-            continue
+        if published.get(page.output) == page.fingerprint:
+            linked = _link_new(out, spare, page.output, folders) if fresh else None
+            if linked or (linked is None and _link(out, spare, page.output)):
+                continue
         to_render.append(page)
     rendered = _render_all(to_render, out, spare, render, progress)
     if derived is not None:
@@ -187,6 +192,20 @@ def _link(source_root: Path, target_root: Path, name: str) -> bool:
         except OSError:
             return False
     os.replace(temporary, target)
+    return True
+
+
+def _link_new(out: Path, spare: Path, name: str, folders: set[Path]) -> bool:
+    """Hard-link a published file into a spare folder that was just created (the first
+    incremental build after a cold one): nothing is there yet, so no temporary is needed."""
+    target = spare / name
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    try:
+        os.link(out / name, target)
+    except OSError:
+        return False
     return True
 
 
