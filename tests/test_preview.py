@@ -343,3 +343,37 @@ def test_watcher_ignores_output_and_debounces(tmp_path: Path) -> None:
         assert {p.name for p in calls[0]} == {f"{n}.md" for n in range(20)}
     finally:
         watcher.stop()
+
+
+def test_portal_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    root = make_project(tmp_path / "project")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", "0", "--base-url", "/portal/"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            lines.append(process.stdout.readline())
+            if lines[-1].startswith("serving "):
+                break
+        url = lines[-1].split()[1]
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/portal/", url), lines
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            assert "South Korean delegation" in response.read().decode()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+    assert not (root / "site").exists()  # the preview never writes the published folder
