@@ -62,6 +62,9 @@ class Builder:
         self.config = config
         self.drafts = drafts
         self.future = future
+        # Re-indexing for search reads every article page (tens of seconds at 10,000):
+        # the preview turns this off after its first build, `portal build` never does.
+        self.refresh_search = True
         self._related = RelatedCache(config.path("cache_dir"))
         self._loader = ContentLoader(
             config.path("content_dir"), config.path("cache_dir"), config.allow_html, _shown
@@ -113,7 +116,7 @@ class Builder:
         from generator.search import SearchIndex, SearchUnavailable
 
         try:
-            return SearchIndex(warn)
+            return SearchIndex(warn, refresh=self.refresh_search)
         except SearchUnavailable as why:
             warn(f"search: {why}; building without the search index")
             return None

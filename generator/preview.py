@@ -60,6 +60,8 @@ class Preview:
                 if changed and self.config_path and self.config_path in changed:
                     self._reload_config()
                 self.last = self.builder.build(say=self.say, warn=self.warn)
+                # The search index is made once per preview: Pagefind has no incremental mode.
+                self.builder.refresh_search = False
                 self.say(self.last.summary() if changed is None else self.last.rebuild_summary())
             except (ConfigErrors, ContentErrors) as problems:
                 errors = [str(e) for e in problems.errors]

@@ -5,11 +5,16 @@ finished HTML pages; the bundle is published under /pagefind/. Searching needs n
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 PREFIX = "pagefind/"
+# Only article pages are indexed: lists and term pages would repeat every headline as a result,
+# and at 10,000 articles reading them doubles Pagefind's time.
+ARTICLE_PAGES = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
+_ARTICLE_PAGE = re.compile(r"\d{4}/\d{2}/[^/]+/index\.html")
 
 
 class SearchUnavailable(Exception):
@@ -21,15 +26,19 @@ class SearchIndex:
 
     prefix = PREFIX
 
-    def __init__(self, warn: Callable[[str], None]) -> None:
+    def __init__(self, warn: Callable[[str], None], refresh: bool = True) -> None:
         self.warn = warn
+        self.refresh = refresh
         try:
             import pagefind.index  # noqa: F401
         except ImportError as error:
             raise SearchUnavailable(f"the pagefind package is not installed ({error})") from None
 
+    def reads(self, name: str) -> bool:
+        return _ARTICLE_PAGE.fullmatch(name) is not None
+
     def __call__(self, folder: Path) -> dict[str, bytes]:
-        """Index every HTML page of the folder; the bundle's files by their site path.
+        """Index every article page of the folder; the bundle's files by their site path.
 
         A failure is said, not raised: the pages are whole without their search index.
         """
@@ -48,7 +57,7 @@ async def _index(folder: Path) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
         # The index writes its bundle when the context closes: straight into the scratch folder.
         async with PagefindIndex(config={"output_path": scratch}) as index:
-            result = await index.add_directory(str(folder.resolve()), glob="**/*.html")
+            result = await index.add_directory(str(folder.resolve()), glob=ARTICLE_PAGES)
             if result.get("page_count", 0) == 0:
                 raise SearchUnavailable("Pagefind found no page to index")
         bundle = Path(scratch)

@@ -41,6 +41,11 @@ class Derived(Protocol):
     It says what went wrong itself and returns what it could make: it does not raise."""
 
     prefix: str
+    refresh: bool  # False keeps the previous files even when pages they read changed
+
+    def reads(self, name: str) -> bool:
+        """Whether a change to this output file calls for new derived files."""
+        ...
 
     def __call__(self, folder: Path) -> dict[str, bytes]: ...
 
@@ -82,10 +87,10 @@ def write_site(
         to_render.append(page)
     rendered = _render_all(to_render, out, spare, render, progress)
     if derived is not None:
-        html_changed = any(
+        html_changed = derived.refresh and any(
             published.get(name) != fingerprint
             for name, fingerprint in wanted.items()
-            if name.endswith(".html")
+            if derived.reads(name)
         )
         wanted.update(
             _derive(derived, out, spare, previous_derived, html_changed or not previous_derived)
@@ -100,7 +105,7 @@ def write_site(
 def _derive(
     derived: Derived, out: Path, spare: Path, previous: dict[str, str], remake: bool
 ) -> dict[str, str]:
-    """The derived files, remade when an HTML page changed, else carried over."""
+    """The derived files, remade when a page they read changed, else carried over."""
     if not remake:
         for name in previous:
             _link(out, spare, name)
