@@ -404,6 +404,14 @@ def write_report(results: dict[str, dict], info: dict[str, str]) -> None:
         "## Machine and versions",
         "",
     ]
+    revisions = {
+        e["revision"].split()[0]
+        for size in results.values()
+        for n, e in size.items()
+        if n == "ours"
+    }
+    if revisions:
+        info = {**info, "portal": "portal at git " + ", ".join(sorted(revisions))}
     lines += [f"- {k}: {v}" for k, v in info.items()]
     lines += ["", "## Commands", "", "```sh"]
     lines.append("python bench/corpus.py N DIR  # the corpus: DIR/content, DIR/hugo, DIR/pelican")
@@ -443,18 +451,18 @@ def snapshot(args: argparse.Namespace) -> str:
             + " (working tree)"
         )
     head = subprocess.run(
-        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        [*git, "rev-parse", "--short", args.rev], capture_output=True, text=True, check=True
     ).stdout.strip()
     args.source = args.corpora / f"portal-{head}"
     if not args.source.exists():
         args.source.mkdir(parents=True)
         archive = subprocess.run(
-            [*git, "archive", "HEAD", "generator", "themes"], capture_output=True, check=True
+            [*git, "archive", head, "generator", "themes"], capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(args.source)], input=archive, check=True)
     args.portal = [args.python, "-m", "generator", "build"]
     args.env = {**os.environ, "PYTHONPATH": str(args.source)}
-    return f"{head} (HEAD, snapshot in {args.source})"
+    return f"{head} (snapshot in {args.source})"
 
 
 def main() -> None:
@@ -472,6 +480,7 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md only")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--corpora", type=Path, default=Path("/tmp/portal-bench"))
+    parser.add_argument("--rev", default="HEAD", help="the commit of ours to snapshot")
     parser.add_argument("--python", default="/tmp/venv/bin/python", help="our venv's python")
     parser.add_argument(
         "--live", action="store_true", help="run the working tree, not a snapshot of HEAD"
