@@ -42,12 +42,14 @@ class BuildResult:
     countries: int
     seconds: float
     out: Path
+    searchable: bool = True
 
     def summary(self) -> str:
         """The line every build ends with."""
         return (
             f"built {self.pages:,} pages ({self.articles:,} articles, {self.tags:,} tags, "
             f"{self.countries:,} countries) into {self.out}/ in {self.seconds:.1f} s"
+            + ("" if self.searchable else ", without a search index")
         )
 
     def rebuild_summary(self) -> str:
@@ -102,6 +104,7 @@ class Builder:
             countries=len(site.terms["country"]),
             seconds=time.perf_counter() - started,
             out=out,
+            searchable=search is not None,
         )
         # Remembered only when nothing changed while building (an edit mid-build, or a seed
         # converted by this build, must be seen by the next one).
@@ -216,6 +219,7 @@ def _write_last_build(config: SiteConfig, inputs: str, out: Path, result: BuildR
             "articles": result.articles,
             "tags": result.tags,
             "countries": result.countries,
+            "searchable": result.searchable,
         },
     }
     folder = config.path("cache_dir")
