@@ -205,6 +205,11 @@ def _build(args: argparse.Namespace) -> int:
         _warn(str(error))
         _warn("build failed; the previous site is unchanged")
         return 1
+    except OSError as error:
+        # A full disk, a read-only or missing folder: one line naming the path, no traceback.
+        _warn(f"{error.filename or args.out or 'site'}: {error.strerror or error}")
+        _warn("build failed; the previous site is unchanged")
+        return 1
     print(result.summary())
     return 0
 

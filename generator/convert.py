@@ -24,6 +24,9 @@ from generator.slugs import slug_for, unique_slug
 from generator.topics import load_vocabulary
 
 LEDGER_NAME = ".convert.json"
+# Each file a run is about to write, noted before it is written; the run deletes it when it has
+# updated the ledger, so only a killed run leaves it behind.
+JOURNAL_NAME = ".convert.journal"
 _SEED_LINE = re.compile(r"^seed:\s*['\"]?(?P<seed>[^'\"\n]+?)['\"]?\s*$", re.M)
 
 
@@ -65,7 +68,7 @@ def convert(
     report = Report()
     corpus = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
     targets = sorted({p.resolve(): p for p in files}.values()) if files else corpus
-    ledger = _read_ledger(content_dir)
+    ledger = _replay_journal(content_dir, _read_ledger(content_dir))
     if only_new:
         # The cheap test first: a build calls this every time, and usually nothing is new.
         done = {entry["seed"] for entry in ledger.values()}
@@ -143,6 +146,8 @@ def _place(
         report.kept.append(shown)
         say(f"skipped {_shown(seed)}: {shown} was deleted since convert wrote it (--force)")
         return
+    with open(target.parent / JOURNAL_NAME, "a", encoding="utf-8") as journal:
+        journal.write(json.dumps([target.name, seed.name, _sha(data)]) + "\n")
     _atomic_write(target, data)
     ledger[target.name] = {"seed": seed.name, "sha256": _sha(data)}
     report.written.append(shown)
@@ -175,12 +180,31 @@ def _read_ledger(content_dir: Path) -> dict[str, dict[str, str]]:
         return {}
 
 
+def _replay_journal(content_dir: Path, ledger: dict[str, dict[str, str]]) -> dict:
+    """Adopt the files a killed run wrote but could not record in the ledger: they would look
+    edited, and convert would never update them again. An edited file matches no entry."""
+    try:
+        lines = (content_dir / JOURNAL_NAME).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ledger
+    for line in lines:
+        try:
+            name, seed, sha = json.loads(line)
+            current = (content_dir / Path(name).name).read_bytes()
+        except (ValueError, TypeError, OSError):
+            continue  # a line cut short by the kill, or a file deleted since
+        if _sha(current) == sha:
+            ledger[name] = {"seed": seed, "sha256": sha}
+    return ledger
+
+
 def _write_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> None:
     data = {"version": 1, "files": dict(sorted(ledger.items()))}
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     path = content_dir / LEDGER_NAME
     if not path.exists() or path.read_text("utf-8") != text:
         _atomic_write(path, text.encode("utf-8"))
+    (content_dir / JOURNAL_NAME).unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

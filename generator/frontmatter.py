@@ -11,6 +11,11 @@ from generator.errors import InputError
 
 DELIMITER = "---"
 _DELIMITER_LINE = re.compile(r"^---[ \t]*$", re.M)
+# Lists and mappings nested deeper than this are refused: the C loader recurses without limit
+# (a crash near 30,000 levels) and parses deep nesting in quadratic time.
+MAX_DEPTH = 100
+# Values that aliases may repeat, in all: more is a "billion laughs" that hangs whatever walks it.
+MAX_ALIASED = 10_000
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -28,7 +33,20 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         return loader.construct_scalar(node)  # type: ignore[arg-type]
 
 
+def _int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    # Python refuses to print numbers of more than 4,300 digits: refuse them here, with a line.
+    try:
+        value = yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+        str(value)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, "number too large", node.start_mark
+        ) from None
+    return value
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 def dump(fields: dict[str, Any], body: str) -> str:
@@ -57,14 +75,55 @@ def split(text: str, path: str) -> tuple[str, str, int]:
 def safe_load(text: str, path: str, first_line: int = 1) -> Any:
     """YAML with the safe loader; a syntax error names the file and the line in it."""
     try:
+        if "*" in text or sum(text.count(c) for c in "[{-:?") > MAX_DEPTH:
+            _check_shape(text, path, first_line)  # each level of nesting needs one of these
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
         problem = error.problem or "invalid YAML"
         raise InputError(path, f"invalid YAML: {problem}", line=line) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML does not allow (a control character); its message spans lines.
+        line = first_line + text[: text.find(chr(error.character))].count("\n")
+        what = f"{error.reason} (U+{error.character:04X})"
+        raise InputError(path, f"invalid YAML: {what}", line=line) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-        raise InputError(path, f"invalid YAML: {error}", line=first_line) from None
+        problem = " ".join(str(error).split())
+        raise InputError(path, f"invalid YAML: {problem}", line=first_line) from None
+
+
+def _check_shape(text: str, path: str, first_line: int) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and aliases repeating more than MAX_ALIASED values,
+    reading the parser's events before anything is built from them."""
+    sizes: dict[str, int] = {}  # values in each anchored node, aliases expanded
+    open_sizes: list[int] = []
+    anchors: list[str | None] = []
+    aliased = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = first_line + event.start_mark.line
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_sizes.append(1)
+            anchors.append(event.anchor)
+            if len(open_sizes) > MAX_DEPTH:
+                raise InputError(path, f"nested more than {MAX_DEPTH} levels deep", line=line)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = open_sizes.pop(), anchors.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            size, anchor = sizes.get(event.anchor or "", 1), None
+            aliased += size
+            if aliased > MAX_ALIASED:
+                message = f"aliases repeat more than {MAX_ALIASED:,} values"
+                raise InputError(path, message, line=line)
+        elif isinstance(event, yaml.ScalarEvent):
+            size, anchor = 1, event.anchor
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if open_sizes:
+            open_sizes[-1] += size
 
 
 def key_lines(text: str, first_line: int = 1) -> dict[str, int]:

@@ -6,8 +6,9 @@ import re
 
 # Characters that Markdown (with the attr_list extension) would read as syntax anywhere in a line.
 _INLINE = re.compile(r"([\\`*_\[\]{}])")
-# Line starts that would become a heading, quote, list item, rule or code block.
-_BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=\.\s)|-{3,})")
+# Line starts that would become a heading, quote, list item, rule or code block; at the end of
+# the text too, since a photo caption is followed by its credit ("1." + " *(Photo: x)*").
+_BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s|$)|\d+(?=\.(?:\s|$))|-{3,})")
 
 
 def escape(text: str) -> str:

@@ -71,7 +71,8 @@ def write_site(
     spare = out.parent / f".{out.name}.prev"
     fresh = not spare.exists()
     held = _read_manifest(spare) if spare.is_dir() else {}
-    swept = spare.is_dir() and not (spare / MANIFEST).exists()  # a killed build left it
+    # A killed build left the spare without its manifest, or with a manifest cut short.
+    swept = spare.is_dir() and not held
     spare.mkdir(parents=True, exist_ok=True)
     (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
     to_render: list[Page] = []
