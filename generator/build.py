@@ -223,10 +223,13 @@ def _write_last_build(config: SiteConfig, inputs: str, out: Path, result: BuildR
         },
     }
     folder = config.path("cache_dir")
-    folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{LAST_BUILD}.{os.getpid()}"
-    temporary.write_text(json.dumps(record))
-    os.replace(temporary, folder / LAST_BUILD)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(record))
+        os.replace(temporary, folder / LAST_BUILD)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # the next build checks everything: slower, not wrong
 
 
 def _today(config: SiteConfig) -> dt.date:

@@ -43,12 +43,15 @@ class BodyStore:
         found = {k for k in keys if k in self._memory}
         if self.path is None:
             return found
-        connection = self._connection()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = connection.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", chunk)
-            found.update(row[0] for row in rows)
+        try:
+            connection = self._connection()
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = connection.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", chunk)
+                found.update(row[0] for row in rows)
+        except (sqlite3.Error, OSError):
+            pass  # an unreadable cache holds nothing: the bodies are rendered again
         return found
 
     def put(self, items: dict[str, str]) -> None:
@@ -57,16 +60,26 @@ class BodyStore:
         if self.path is None:
             self._memory.update(items)
             return
-        connection = self._connection()
-        with connection:
-            connection.executemany(
-                "INSERT OR REPLACE INTO bodies (key, html) VALUES (?, ?)", items.items()
-            )
+        try:
+            connection = self._connection()
+            with connection:
+                connection.executemany(
+                    "INSERT OR REPLACE INTO bodies (key, html) VALUES (?, ?)", items.items()
+                )
+        except (sqlite3.Error, OSError):
+            # A full disk or a broken cache costs speed, not the build: keep them in memory.
+            self._memory.update(items)
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget bodies of articles that no longer exist, when they are many."""
         if self.path is None:
             return
+        try:
+            self._prune(keys)
+        except (sqlite3.Error, OSError):
+            pass  # pruning can wait for a build with a healthier disk
+
+    def _prune(self, keys: set[str]) -> None:
         connection = self._connection()
         count = connection.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
         if count > 2 * len(keys) + 100:
@@ -126,11 +139,14 @@ def read_index(folder: Path | None) -> dict[Any, Any]:
 def write_index(folder: Path | None, entries: dict[Any, Any]) -> None:
     if folder is None:
         return
-    folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{INDEX_NAME}.{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        pickle.dump({"format": FORMAT, "entries": entries}, handle, pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / INDEX_NAME)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            pickle.dump({"format": FORMAT, "entries": entries}, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / INDEX_NAME)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # no cache next time: slower, never wrong
 
 
 class RelatedCache:
@@ -155,9 +171,13 @@ class RelatedCache:
 
     def put(self, key: str, value: Any) -> None:
         self._entry = (key, value)
-        if self.path is not None:
+        if self.path is None:
+            return
+        temporary = self.path.with_name(f".{self.NAME}.{os.getpid()}")
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.NAME}.{os.getpid()}")
             with open(temporary, "wb") as handle:
                 pickle.dump(self._entry, handle, pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # recomputed next time

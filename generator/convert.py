@@ -95,6 +95,7 @@ def convert(
                 warn(report.errors[-1])
     recurring = furniture.recurring_blocks((p.raw.layout, p.raw.body) for p in parsed.values())
     content_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftover_temporaries(content_dir)
     taken = {p.stem for p in content_dir.glob("*.md")}
     gaz, vocab = load_gazetteer(), load_vocabulary()
     for seed in targets:
@@ -205,6 +206,13 @@ def _write_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> None:
     if not path.exists() or path.read_text("utf-8") != text:
         _atomic_write(path, text.encode("utf-8"))
     (content_dir / JOURNAL_NAME).unlink(missing_ok=True)
+
+
+def _remove_leftover_temporaries(content_dir: Path) -> None:
+    """Temporary files of a convert that was killed before it renamed them into place."""
+    for path in content_dir.glob(".*.tmp*"):
+        if re.fullmatch(r"\..+\.tmp\d+", path.name) and not path.name.endswith(f"{os.getpid()}"):
+            path.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

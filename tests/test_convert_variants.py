@@ -219,3 +219,16 @@ def test_only_new(tmp_path: Path, seeds_copy: Path) -> None:
     assert len(report.written) == 4 and report.unchanged == []
     # Converting one file still strips the furniture learnt from the whole seed folder.
     assert "childcare" not in next(content.glob("south-korean*.md")).read_text("utf-8")
+
+
+def test_leftover_temporaries_of_a_killed_convert_are_removed(
+    tmp_path: Path, seeds_copy: Path
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    leftover = content / ".some-article.md.tmp99999999"
+    leftover.write_text("half")
+    keep = content / ".notes"
+    keep.write_text("an editor's hidden file")
+    convert(seeds_copy, content, say=lambda _: None)
+    assert not leftover.exists() and keep.exists()
