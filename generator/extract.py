@@ -24,12 +24,6 @@ _SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
-class Photo:
-    caption: str
-    credit: str
-
-
-@dataclass(frozen=True, slots=True)
 class Extracted:
     """Everything a content file holds."""
 
@@ -46,15 +40,14 @@ def extract(
     vocab: Vocabulary,
 ) -> Extracted:
     """Front matter fields, in DESIGN.md's order, and the Markdown body."""
-    photos: list[Photo] = []
+    photos: list[dict[str, str]] = []  # front matter entries: {caption, credit}
     paragraphs: list[str] = []
     markdown: list[str] = []
     for block in body:
         match = photo_caption_pattern().match(block.text)
         if match and match["caption"]:
-            photo = Photo(match["caption"], match["credit"])
-            photos.append(photo)
-            markdown.append(markdown_text.photo_caption(photo.caption, photo.credit))
+            photos.append({"caption": match["caption"], "credit": match["credit"]})
+            markdown.append(markdown_text.photo_caption(match["caption"], match["credit"]))
         else:
             paragraphs.append(block.text)
             markdown.append(markdown_text.escape(block.text))
@@ -69,7 +62,7 @@ def extract(
     fields["tags"] = vocab.tags_in(text)
     fields["summary"] = summarise(paragraphs)
     if photos:
-        fields["photos"] = [{"caption": p.caption, "credit": p.credit} for p in photos]
+        fields["photos"] = photos
     fields["slug"] = slug
     fields["draft"] = False
     fields["seed"] = seed_name
