@@ -60,17 +60,27 @@ class BuildResult:
 class Builder:
     """Builds a site again and again, re-reading only content files that changed."""
 
-    def __init__(self, config: SiteConfig, *, drafts: bool = False, future: bool = False):
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        drafts: bool = False,
+        future: bool = False,
+        keep_plan: bool = False,
+    ):
         self.config = config
+        self.keep_plan = keep_plan  # watch mode: amend the last plan when only bodies changed
         self.drafts = drafts
         self.future = future
         # Re-indexing for search reads every article page (tens of seconds at 10,000):
         # the preview turns this off after its first build, `portal build` never does.
         self.refresh_search = True
+        self._last_plan: tuple[str, Plan] | None = None
         self._related = RelatedCache(config.path("cache_dir"))
         self._loader = ContentLoader(
             config.path("content_dir"), config.path("cache_dir"), config.allow_html, _shown
         )
+        self._loader.keep_in_memory = keep_plan
 
     def build(
         self,
@@ -82,19 +92,28 @@ class Builder:
         started = time.perf_counter()
         config = self.config
         out = _output_folder(config)
-        inputs = _inputs_key(config, self.drafts, self.future)
-        last = _read_last_build(config)
-        if last is not None and last.get("inputs") == inputs == _with_output(inputs, out, last):
+        # A watching builder is called because something changed: it skips the whole-project
+        # check that lets a fresh `portal build` with nothing to do stop at once.
+        watching = self.keep_plan and self._last_plan is not None
+        inputs = "" if watching else _inputs_key(config, self.drafts, self.future)
+        last = None if watching else _read_last_build(config)
+        if last and last.get("inputs") == inputs == _with_output(inputs, out, last):
             # Not a file the site is made of changed since the last build, nor the output.
             return BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)
         _convert_new_seeds(config, say, warn)
         articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
-        site = build_site(articles, _home_country(), self._related)
         search = self._search_index(warn)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
-        pages = plan(site, config)
+        shape = _shape_key(articles, config, self.drafts, self.future)
+        if self._last_plan is not None and self._last_plan[0] == shape:
+            pages = _replan_articles(self._last_plan[1], articles)
+        else:
+            pages = plan(build_site(articles, _home_country(), self._related), config)
+        if self.keep_plan:
+            self._last_plan = (shape, pages)
         stats = write_site(pages.pages, out, pages.render, progress, search)
+        site = pages.planner.site
         result = BuildResult(
             pages=stats.pages,
             rendered=stats.rendered,
@@ -108,7 +127,7 @@ class Builder:
         )
         # Remembered only when nothing changed while building (an edit mid-build, or a seed
         # converted by this build, must be seen by the next one).
-        unchanged = _inputs_key(config, self.drafts, self.future) == inputs
+        unchanged = not watching and _inputs_key(config, self.drafts, self.future) == inputs
         if unchanged and (search is not None or not self.config.search):
             _write_last_build(config, inputs, out, result)
         return result
@@ -152,13 +171,13 @@ def build(
 LAST_BUILD = "last-build.json"
 
 
-def _inputs_key(config: SiteConfig, drafts: bool, future: bool) -> str:
+def _inputs_key(config: SiteConfig, drafts: bool, future: bool, with_content: bool = True) -> str:
     """A digest of everything a build reads: file stamps, options, the code, today's date."""
     digest = hashlib.sha256(repr((config, drafts, future, _today(config))).encode())
     theme = config.path("themes_dir") / config.theme
+    content = [config.path("content_dir"), config.path("seeds_dir")] if with_content else []
     folders = [
-        config.path("content_dir"),
-        config.path("seeds_dir"),
+        *content,
         config.path("templates_dir"),
         config.root / "static",
         theme,
@@ -258,6 +277,32 @@ def select(
 class Plan:
     pages: list[Page]
     render: Callable[[Page], bytes]
+    planner: Planner
+
+
+def _shape_key(articles: list[Article], config: SiteConfig, drafts: bool, future: bool) -> str:
+    """What every page but an article's own shows: when only bodies (or other fields shown on
+    the article's page alone) changed, the previous plan stands but for those pages."""
+    shown = [
+        (a.url, a.title, a.date, a.section, a.countries, a.places, a.tags, a.summary)
+        for a in articles
+    ]
+    sources = _inputs_key(config, drafts, future, with_content=False)
+    return hashlib.sha256(repr([sources, shown]).encode("utf-8")).hexdigest()
+
+
+def _replan_articles(previous: Plan, articles: list[Article]) -> Plan:
+    """The previous plan with the pages of changed articles planned anew (watch mode's
+    common case: an editor saving a body, at 10,000 articles, skips planning 25,000 pages)."""
+    by_url = {a.url: a for a in articles}
+    pages = []
+    for page in previous.pages:
+        if page.template == "article.html":
+            article = by_url[page.url]
+            if page.context["article"].digest != article.digest:
+                page = previous.planner.article_page(article)
+        pages.append(page)
+    return Plan(pages, previous.render, previous.planner)
 
 
 def plan(site: Site, config: SiteConfig) -> Plan:
@@ -295,7 +340,7 @@ def plan(site: Site, config: SiteConfig) -> Plan:
     pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
-    return Plan(pages, renderer.render)
+    return Plan(pages, renderer.render, planner)
 
 
 def _output_folder(config: SiteConfig) -> Path:

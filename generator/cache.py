@@ -29,6 +29,16 @@ class BodyStore:
     def __reduce__(self) -> tuple[Any, ...]:
         return (body_store, (self.path,))
 
+    def generation(self) -> object:
+        """Which store file this is (its inode); None when there is none on disk."""
+        if self.path is None:
+            return "memory"
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_dev, stat.st_ino)
+
     def get(self, key: str) -> str:
         if key in self._memory:
             return self._memory[key]

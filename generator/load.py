@@ -239,7 +239,10 @@ class ContentLoader:
         self.variant = "html" if allow_html else "text"
         self.store = cache.body_store(cache_dir / cache.BODIES_NAME if cache_dir else None)
         self.shown = shown
+        self.keep_in_memory = False  # set by a long-lived (watching) builder
         self._known: dict[str, tuple[Stamp, Article]] | None = None
+        self._checked: object = None  # the store file last checked for missing bodies
+        self._saved = False
 
     def load(self) -> tuple[list[Article], list[InputError]]:
         """Every article, in file-name order, and every problem found."""
@@ -265,10 +268,13 @@ class ContentLoader:
                 current[str(path)] = entry
             else:
                 pending.append((path, stamp))
-        # Bodies of unchanged files must still be in the store (it may have been deleted).
-        stored = self.store.has(entry[1].body.key for entry in current.values())
-        for key in [k for k, entry in current.items() if entry[1].body.key not in stored]:
-            pending.append((Path(key), current.pop(key)[0]))
+        # Bodies of unchanged files must still be in the store (it may have been deleted);
+        # asked once per store file, not on every rebuild of a watching process.
+        generation = self.store.generation()
+        if generation is None or generation != self._checked:
+            stored = self.store.has(entry[1].body.key for entry in current.values())
+            for key in [k for k, entry in current.items() if entry[1].body.key not in stored]:
+                pending.append((Path(key), current.pop(key)[0]))
         pending.sort()
         errors: list[InputError] = []
         for path, stamp, article, problems in self._parse(pending):
@@ -276,11 +282,16 @@ class ContentLoader:
                 current[str(path)] = (stamp, article)
             errors.extend(problems)
         if current != known or pending:
+            # A watching process saves the index once: later edits are re-read, at most, by
+            # the next process, and pickling 10,000 articles per save would cost more.
+            if not (self.keep_in_memory and self._saved):
+                cache.write_index(self.cache_dir, current)
+                self._saved = True
             self._known = current
-            cache.write_index(self.cache_dir, current)
         articles = [current[key][1] for key in sorted(current)]
         if pending:
             self.store.keep_only({a.body.key for a in articles})
+        self._checked = self.store.generation()
         return articles, errors
 
     def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Any]:

@@ -45,7 +45,7 @@ class Preview:
             "output_dir": config.output_dir,
             "content_dir": config.content_dir,
         }
-        self.builder = Builder(config, **self.options)
+        self.builder = Builder(config, keep_plan=True, **self.options)
         self.state = state or BuildState()
         self.say = say
         self.warn = warn
@@ -80,7 +80,9 @@ class Preview:
     def _reload_config(self) -> None:
         config = load_config(self.config_path, self.overrides)
         self.config = config
-        self.builder = Builder(config, **self.options)  # a config change rebuilds everything
+        self.builder = Builder(
+            config, keep_plan=True, **self.options
+        )  # a config change rebuilds everything
 
     def watched(self) -> list[Path]:
         config = self.config
