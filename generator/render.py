@@ -42,6 +42,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # One Renderer per build: templates cannot change under it, so no stat per page.
+            auto_reload=False,
         )
         base_path = config.base_path
         self.env.filters["url"] = lambda path: base_path + str(path).lstrip("/")
