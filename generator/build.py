@@ -105,7 +105,7 @@ class Builder:
         search = self._search_index(warn)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
-        shape = _shape_key(articles, config, self.drafts, self.future)
+        shape = _shape_key(articles, config, self.drafts, self.future) if self.keep_plan else ""
         if self._last_plan is not None and self._last_plan[0] == shape:
             pages = _replan_articles(self._last_plan[1], articles)
         else:
