@@ -103,7 +103,7 @@ def _duplicate_slugs(articles: Iterable[Article]) -> list[InputError]:
                 InputError(
                     article.path,
                     f"slug {article.slug!r} is also used by {other.path}",
-                    line=_KeyLines(article.path).of("slug") or _KeyLines(article.path).of("title"),
+                    line=_first_line(_KeyLines(article.path), "slug", "title"),
                     key="slug",
                 )
             )
@@ -164,6 +164,10 @@ class _KeyLines:
             except OSError:
                 pass
         return self._lines.get(key)
+
+
+def _first_line(lines: _KeyLines, *keys: str) -> int | None:
+    return next((line for key in keys if (line := lines.of(key))), None)
 
 
 def _line_containing(path: str, text: str) -> int | None:
