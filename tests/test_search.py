@@ -24,9 +24,7 @@ import yaml
 
 from tests.test_browser import (
     ARTICLES,
-    CHROMIUM,
     DOCS_SHOTS,
-    LAUNCH_ARGS,
     SHOTS,
     SUBPATH,
     SubpathHandler,
@@ -34,11 +32,12 @@ from tests.test_browser import (
     article_url,
     at,
     axe_violations,
+    browser,  # noqa: F401 (the fixture, shared with the theme's browser tests)
     sync_api,
     texts,
     titles_with,
 )
-from tests.test_theme_html import ROOT, missing_tool
+from tests.test_theme_html import ROOT
 
 UKRAINE = "Harbin, Ukraine to further deepen business cooperation"
 RESULT_LINKS = ".pagefind-ui__result-title a"
@@ -95,22 +94,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         thread.join()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if sync_api is None:
-        missing_tool("the playwright package is not installed (pip install -e .[test])")
-    if not Path(CHROMIUM).is_file():
-        missing_tool("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
-def tab(browser: Any) -> Iterator[Tab]:
+def tab(browser: Any) -> Iterator[Tab]:  # noqa: F811
     """A desktop tab; the test fails on any console error, page error or failed request."""
     opened = Tab(browser, "desktop")
     yield opened
@@ -243,7 +228,7 @@ def test_search_form_on_every_page_leads_to_results(tab: Tab, served: tuple[Path
     sync_api.expect(page.locator(RESULT_LINKS, has_text=UKRAINE)).to_be_visible()
 
 
-def test_search_page_fits_a_phone(browser: Any, served: tuple[Path, str]) -> None:
+def test_search_page_fits_a_phone(browser: Any, served: tuple[Path, str]) -> None:  # noqa: F811
     _, base = served
     tab = Tab(browser, "phone")
     try:
