@@ -1,0 +1,63 @@
+"""The renderer: imported macros remember their HTML per distinct arguments, and only then."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.build import DEFAULT_THEME
+from generator.config import load_config
+from generator.plan import Link, Page
+from generator.render import Renderer
+from tests.conftest import ROOT
+
+
+def renderer(tmp_path: Path, macros: str, page: str) -> tuple[Renderer, list[object]]:
+    """A renderer over a site whose templates are `_m.html` (macros) and `page.html`; the
+    macros can call `seen(x)`, which records every call that really ran."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/_m.html").write_text(macros)
+    (tmp_path / "templates/page.html").write_text(page)
+    (tmp_path / "site.yaml").write_text(
+        json.dumps({"title": "T", "base_url": "https://x.org/", "themes_dir": str(ROOT / "themes")})
+    )
+    config = load_config(tmp_path / "site.yaml")
+    result = Renderer(config, lambda name: name, DEFAULT_THEME)
+    calls: list[object] = []
+    result.env.globals["seen"] = lambda value: calls.append(value) or ""
+    return result, calls
+
+
+def render(renderer: Renderer, **context: object) -> str:
+    return renderer.render(Page("x/", "page.html", context, "")).decode()
+
+
+def test_a_macro_runs_once_per_distinct_arguments(tmp_path: Path) -> None:
+    r, calls = renderer(
+        tmp_path,
+        "{% macro flag(c, level=2) %}{{ seen(c.name) }}<h{{ level }}>{{ c.name }}</h{{ level }}>"
+        "{% endmacro %}",
+        '{% import "_m.html" as m %}{% for c in cs %}{{ m.flag(c) }}{% endfor %}'
+        "{{ m.flag(cs[0], level=1) }}{{ m.flag(cs[0], level=True) }}",
+    )
+    a, b = Link("Chile", "countries/chile/"), Link("Peru", "countries/peru/")
+    html = render(r, cs=[a, b, a, Link("Chile", "countries/chile/")])
+    chile, peru = "<h2>Chile</h2>", "<h2>Peru</h2>"
+    assert html == chile + peru + chile + chile + "<h1>Chile</h1><hTrue>Chile</hTrue>"
+    # Equal links are one call; level=1 and level=True are equal in Python, not in HTML.
+    assert calls == ["Chile", "Peru", "Chile", "Chile"]
+    render(r, cs=[b])  # a later page reuses what earlier pages made: only the levels are new
+    assert calls == ["Chile", "Peru", "Chile", "Chile", "Peru", "Peru"]
+
+
+def test_mutable_arguments_and_call_blocks_are_never_remembered(tmp_path: Path) -> None:
+    r, calls = renderer(
+        tmp_path,
+        "{% macro items(xs) %}{{ seen(xs | length) }}{{ xs | join(',') }}{% endmacro %}"
+        "{% macro box() %}[{{ caller() }}]{% endmacro %}",
+        '{% from "_m.html" import items, box %}{{ items(xs) }};'
+        "{% set _ = xs.append(3) %}{{ items(xs) }};{% call box() %}{{ word }}{% endcall %}",
+    )
+    assert render(r, xs=[1, 2], word="one") == "1,2;1,2,3;[one]"
+    assert render(r, xs=[1, 2], word="two") == "1,2;1,2,3;[two]"
+    assert calls == [2, 3, 2, 3]
