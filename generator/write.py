@@ -86,7 +86,7 @@ def write_site(
             if linked or (linked is None and _link(out, spare, page.output)):
                 continue
         to_render.append(page)
-    rendered = _render_all(to_render, out, spare, render, progress)
+    rendered = _render_all(to_render, out, spare, render, progress, fresh)
     if derived is not None:
         html_changed = derived.refresh and any(
             published.get(name) != fingerprint
@@ -115,54 +115,79 @@ def _derive(
     for name, data in files.items():
         if not name.startswith(derived.prefix):
             raise ValueError(f"derived file {name!r} is outside {derived.prefix!r}")
-        _put(out, spare, Page(name, None, {}, "", data), lambda page: b"")
+        _put(out, spare, Page(name, None, {}, "", data), lambda page: b"", fresh=False)
     return {name: hashlib.sha256(data).hexdigest()[:32] for name, data in files.items()}
 
 
 def _render_all(
-    pages: list[Page], out: Path, spare: Path, render: Callable[[Page], bytes], progress: Progress
+    pages: list[Page],
+    out: Path,
+    spare: Path,
+    render: Callable[[Page], bytes],
+    progress: Progress,
+    fresh: bool,
 ) -> int:
     """Render pages into the spare folder; returns how many went through a template."""
     templated = sum(page.data is None for page in pages)
     if templated >= PARALLEL_MIN and hasattr(os, "fork"):
-        return _render_in_workers(pages, out, spare, render, progress)
+        return _render_in_workers(pages, out, spare, render, progress, fresh)
     for done, page in enumerate(pages, start=1):
-        _put(out, spare, page, render)
+        _put(out, spare, page, render, fresh)
         progress(done, len(pages))
     return templated
 
 
-def _put(out: Path, spare: Path, page: Page, render: Callable[[Page], bytes]) -> None:
+def _put(out: Path, spare: Path, page: Page, render: Callable[[Page], bytes], fresh: bool) -> None:
     data = page.data if page.data is not None else render(page)
     previous = out / page.output
     if _same_bytes(previous, data) and _link(out, spare, page.output):
         return  # same bytes as published: share the file, keep its date
     target = spare / page.output
+    if fresh:
+        # A spare folder this build made holds no file shared with the published one, and a
+        # killed build leaves it without a manifest (swept next time): write in place. A cold
+        # build at 10,000 articles saves 25,000 renames.
+        try:
+            target.write_bytes(data)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
 
 
-_job: tuple[Path, Path, Callable[[Page], bytes], list[Page]] | None = None
+_job: tuple[Path, Path, Callable[[Page], bytes], list[Page], bool] | None = None
 
 
 def _render_chunk(bounds: tuple[int, int]) -> int:
     assert _job is not None
-    out, spare, render, pages = _job
+    out, spare, render, pages, fresh = _job
     for page in pages[bounds[0] : bounds[1]]:
-        _put(out, spare, page, render)
+        _put(out, spare, page, render, fresh)
     return bounds[1] - bounds[0]
 
 
 def _render_in_workers(
-    pages: list[Page], out: Path, spare: Path, render: Callable[[Page], bytes], progress: Progress
+    pages: list[Page],
+    out: Path,
+    spare: Path,
+    render: Callable[[Page], bytes],
+    progress: Progress,
+    fresh: bool,
 ) -> int:
     """Forked workers inherit the pages and templates; each renders and writes a share."""
+    import gc
     import multiprocessing
 
     global _job
-    _job = (out, spare, render, pages)
+    _job = (out, spare, render, pages, fresh)
+    # Forked workers share the parent's memory until they write to it; a collection in a
+    # worker writes to every object it scans, so copies the heap page by page. Frozen objects
+    # are not scanned (~0.3 s of a cold build at 10,000 articles).
+    gc.freeze()
     chunk = 64
     bounds = [(start, min(start + chunk, len(pages))) for start in range(0, len(pages), chunk)]
     done = 0
@@ -173,6 +198,7 @@ def _render_in_workers(
                 progress(done, len(pages))
     finally:
         _job = None
+        gc.unfreeze()
     return sum(page.data is None for page in pages)
 
 
