@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator import assets
+from generator import assets, planindex
 from generator.cache import RelatedCache
 from generator.config import SiteConfig
 from generator.errors import InputError
@@ -108,8 +108,10 @@ class Builder:
         shape = _shape_key(articles, config, self.drafts, self.future) if self.keep_plan else ""
         if self._last_plan is not None and self._last_plan[0] == shape:
             pages = _replan_articles(self._last_plan[1], articles)
-        else:
+        elif self.keep_plan:
             pages = plan(build_site(articles, _home_country(), self._related), config)
+        else:
+            pages = self._plan_from_index(articles, config)
         if self.keep_plan:
             self._last_plan = (shape, pages)
         stats = write_site(pages.pages, out, pages.render, progress, search)
@@ -131,6 +133,19 @@ class Builder:
         if unchanged and (search is not None or not self.config.search):
             _write_last_build(config, inputs, out, result)
         return result
+
+    def _plan_from_index(self, articles: list[Article], config: SiteConfig) -> Plan:
+        """A new process plans only the pages showing changed articles when the plan index
+        of the last build has the same structure (planindex.py); the index is kept up to date."""
+        cache_dir = config.path("cache_dir")
+        site = build_site(articles, _home_country(), self._related)
+        sources = _inputs_key(config, self.drafts, self.future, with_content=False)
+        structure = planindex.structure_key(site.articles, sources)
+        previous = planindex.read(cache_dir, structure)
+        pages = plan(site, config, previous)
+        if previous is None or any(p.template and p.context is not None for p in pages.pages):
+            planindex.write(cache_dir, structure, site.articles, pages.pages)
+        return pages
 
     def _search_index(self, warn: Say) -> Derived | None:
         if not self.config.search:
@@ -305,8 +320,9 @@ def _replan_articles(previous: Plan, articles: list[Article]) -> Plan:
     return Plan(pages, previous.render, previous.planner)
 
 
-def plan(site: Site, config: SiteConfig) -> Plan:
-    """Every page of the site, with the renderer that turns one into bytes."""
+def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = None) -> Plan:
+    """Every page of the site, with the renderer that turns one into bytes. With the index of
+    an earlier plan of the same structure, only pages showing changed articles are planned."""
     from generator.gazetteer import load_gazetteer
     from generator.render import Renderer
 
@@ -334,13 +350,19 @@ def plan(site: Site, config: SiteConfig) -> Plan:
         lambda t: renderer.template_digest(t) + asset_digest,
         home=gazetteer.home,
     )
-    pages = list(planner.pages())
-    pages.append(planner.sitemap(pages))
+    replanned = previous.replan(planner, site.articles) if previous else None
+    if replanned is None:
+        pages = list(planner.pages())
+        pages.append(planner.sitemap(pages))
+    else:
+        pages = replanned
     pages += [Page(a.url, None, {}, a.url, a.data) for a in static.values()]
     pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
-    return Plan(pages, renderer.render, planner)
+    # A page kept from the index has no context: made again if it must be rendered after all
+    # (its output file went missing from both folders).
+    return Plan(pages, lambda page: renderer.render(planner.made_again(page)), planner)
 
 
 def _output_folder(config: SiteConfig) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,21 +254,25 @@ class ContentLoader:
         known = self._known
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
-        for path in sorted(self.content.glob("*.md")):
+        folder = str(self.content)
+        prefix = "" if folder == "." else folder + os.sep  # so key == str(Path(folder, name))
+        # Names as strings, not Path objects: sorting 10,000 paths costs a tenth of a second.
+        for name in sorted(name for name in os.listdir(folder) if name.endswith(".md")):
+            key = prefix + name
             try:
-                stat = path.stat()
+                stat = os.stat(key)
             except OSError:
                 continue  # deleted while we looked
             stamp = (stat.st_mtime_ns, stat.st_size)
-            entry = known.get(str(path))
+            entry = known.get(key)
             if (
                 entry is not None
                 and entry[0] == stamp
                 and entry[1].body.key.startswith(self.variant)
             ):
-                current[str(path)] = entry
+                current[key] = entry
             else:
-                pending.append((path, stamp))
+                pending.append((Path(key), stamp))
         # Bodies of unchanged files must still be in the store (it may have been deleted);
         # asked once per store file, not on every rebuild of a watching process.
         generation = self.store.generation()

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator import urls
@@ -55,17 +55,24 @@ class Pager:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One output file: rendered from `template` with `context`, or the bytes in `data`."""
+    """One output file: rendered from `template` with `context`, or the bytes in `data`.
+
+    `cards` and `article` name the articles the page shows (by URL): the cards of the first,
+    the whole file of the second. A page planned from the plan index of an earlier build
+    (build.py) has no context: it is made again only if it must be rendered after all.
+    """
 
     url: str
     template: str | None
-    context: dict[str, Any]
+    context: dict[str, Any] | None
     fingerprint: str
     data: bytes | None = None
+    cards: tuple[str, ...] = ()
+    article: str | None = None
+    output: str = field(init=False)  # the file, worked out once: the writer asks many times
 
-    @property
-    def output(self) -> str:
-        return urls.output_file(self.url)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "output", urls.output_file(self.url))
 
 
 class Planner:
@@ -90,16 +97,26 @@ class Planner:
         self.common = self._common()
         self._common_digest = self._fingerprints.digest(self.common)
 
-    def pages(self) -> Iterator[Page]:
-        """Every page of the site, articles first."""
+    def pages(self, only: Container[str] | None = None) -> Iterator[Page]:
+        """Every page of the site, articles first; or only those whose URL is in `only`."""
         site = self.site
+
+        def wanted(url: str) -> bool:
+            return only is None or url in only
+
         for article in site.articles:
-            yield self.article_page(article)
-        yield from self.listing("", "index.html", site.articles, title=None)
+            if wanted(article.url):
+                yield self.article_page(article)
+        yield from self.listing("", "index.html", site.articles, title=None, only=only)
         for kind, by_term in site.terms.items():
-            if kind in TERM_TITLES:  # pairs are listed on their countries' pages instead
+            if kind in TERM_TITLES and wanted(urls.term_index(kind)):
+                # Pairs are listed on their countries' pages instead.
                 yield self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))
             for term, items in by_term.items():
+                if only is not None and not any(
+                    u in only for u in (*self.listing_urls(term.url, items), urls.feed(term.url))
+                ):
+                    continue  # its partners and charts are not worked out for nothing
                 extra: dict[str, Any] = {"term": self._link(term), "kind": kind}
                 if kind == "country":
                     extra["partners"] = self._partners(term)
@@ -111,14 +128,26 @@ class Planner:
                     extra["years"] = [(y, n) for y, n in _per_year(items) if n]
                     extra["timeline"] = self._year_chart(term.name, items)
                 feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
-                yield from self.listing(term.url, "term.html", items, term.name, extra, feeds)
-                if kind in FEED_KINDS:
+                yield from self.listing(term.url, "term.html", items, term.name, extra, feeds, only)
+                if kind in FEED_KINDS and wanted(urls.feed(term.url)):
                     yield self.feed(term.url, f"{self.config.title}: {term.name}", items)
-        yield self.feed("", self.config.title, site.articles)
-        if self.config.search:
+        if wanted(urls.feed("")):
+            yield self.feed("", self.config.title, site.articles)
+        if self.config.search and wanted("search/"):
             yield self.page("search/", "search.html", {"title": "Search"})
-        yield self.page("404.html", "404.html", {"title": "Page not found"})
-        yield self.page("robots.txt", "robots.txt", {})
+        if wanted("404.html"):
+            yield self.page("404.html", "404.html", {"title": "Page not found"})
+        if wanted("robots.txt"):
+            yield self.page("robots.txt", "robots.txt", {})
+
+    def made_again(self, page: Page) -> Page:
+        """A page planned without its context (from the plan index), with it."""
+        if page.context is not None:
+            return page
+        if page.template == "sitemap.xml":
+            return self.sitemap(list(self.pages()))
+        [made] = self.pages(only={page.url})
+        return made
 
     def article_page(self, article: Article) -> Page:
         site = self.site
@@ -145,7 +174,9 @@ class Planner:
             [self.template_digest("article.html"), self._common_digest, article.digest, article.url]
             + [key(value) for value in shown]
         )
-        return self.page(article.url, "article.html", context, self._fingerprints.digest_text(own))
+        cards = tuple(c.url for c in (context["newer"], context["older"], *context["related"]) if c)
+        fingerprint = self._fingerprints.digest_text(own)
+        return self.page(article.url, "article.html", context, fingerprint, cards, article.url)
 
     def listing(
         self,
@@ -155,11 +186,12 @@ class Planner:
         title: str | None,
         extra: dict[str, Any] | None = None,
         feeds: list[Link] | None = None,
+        only: Container[str] | None = None,
     ) -> Iterator[Page]:
-        """A paginated list of article cards at url, url/page/2/, ..."""
+        """A paginated list of article cards at url, url/page/2/, ... (those in `only`)."""
         size = self.config.paginate
-        count = max(1, -(-len(items) // size))
-        page_urls = tuple(urls.paged(url, n) for n in range(1, count + 1))
+        page_urls = self.listing_urls(url, items)
+        count = len(page_urls)
         # What all pages of the list share is fingerprinted once, not once per page.
         feeds = feeds or []
         fingerprints = self._fingerprints
@@ -167,6 +199,8 @@ class Planner:
             [self.template_digest(template), self._common_digest, title, len(items), feeds, extra]
         )
         for number in range(1, count + 1):
+            if only is not None and page_urls[number - 1] not in only:
+                continue
             # A window, not every page: a list of 1,000 pages would link 1,000 times per page.
             window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
             pager = Pager(
@@ -186,28 +220,40 @@ class Planner:
                 **(extra or {}),
             }
             own = f"{page_urls[number - 1]!r}{pager!r}{fingerprints.key(shown)}"
-            yield self.page(
-                page_urls[number - 1], template, context, fingerprints.digest_text(shared + own)
-            )
+            fingerprint = fingerprints.digest_text(shared + own)
+            cards = tuple(card.url for card in shown)
+            yield self.page(page_urls[number - 1], template, context, fingerprint, cards)
+
+    def listing_urls(self, url: str, items: Sequence[Article]) -> tuple[str, ...]:
+        count = max(1, -(-len(items) // self.config.paginate))
+        return tuple(urls.paged(url, n) for n in range(1, count + 1))
 
     def feed(self, url: str, title: str, items: Sequence[Article]) -> Page:
         shown = [self.card(a) for a in items[: self.config.feed_limit]]
         # A feed is as new as its newest entry: no build time, so output is reproducible.
         updated = shown[0].date if shown else dt.date(1970, 1, 1)
         context = {"title": title, "page_url": url, "items": shown, "updated": updated}
-        return self.page(urls.feed(url), "feed.xml", context)
+        cards = tuple(card.url for card in shown)
+        return self.page(urls.feed(url), "feed.xml", context, cards=cards)
 
     def sitemap(self, pages: Sequence[Page]) -> Page:
         """The sitemap of the HTML pages planned (all but the 404 page)."""
+        by_url = {a.url: a for a in self.site.articles}
         entries = [
-            (p.url, p.context["article"].date if "article" in p.context else None)
+            (p.url, by_url[p.article].date if p.article else None)
             for p in pages
             if p.template and p.template.endswith(".html") and p.url != "404.html"
         ]
         return self.page("sitemap.xml", "sitemap.xml", {"entries": sorted(entries)})
 
     def page(
-        self, url: str, template: str, context: dict[str, Any], fingerprint: str | None = None
+        self,
+        url: str,
+        template: str,
+        context: dict[str, Any],
+        fingerprint: str | None = None,
+        cards: tuple[str, ...] = (),
+        article: str | None = None,
     ) -> Page:
         """A page; its fingerprint covers the template, the common context and its own."""
         context = {"url": url, "title": None, "description": None, "feeds": [], **context}
@@ -215,7 +261,7 @@ class Planner:
             fingerprint = self._fingerprints.digest(
                 [self.template_digest(template), self._common_digest, context]
             )
-        return Page(url, template, {**self.common, **context}, fingerprint)
+        return Page(url, template, {**self.common, **context}, fingerprint, None, cards, article)
 
     def card(self, article: Article) -> Card:
         card = self._cards.get(article.url)

@@ -72,12 +72,22 @@ def add_story(content: Path) -> None:
     edit(content / "story-new.md", r"^title: .*$", "title: Brand new")
 
 
+def lose_output(root: Path) -> None:
+    """A page gone from both output folders, and an edit so that the build is not skipped:
+    the page must be made again though nothing it shows changed."""
+    for folder in ("site", ".site.prev"):
+        (root / folder / "tags/culture/index.html").unlink(missing_ok=True)
+    edit(root / "content/story-001.md", r"\Z", "\nOne more line.\n")
+
+
 def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
     content = root / "content"
     story = content / "story-007.md"
     return [
         ("body", lambda: edit(story, r"\Z", "\nAn added paragraph.\n")),
         ("title", lambda: edit(story, r"^title: .*$", "title: A new headline")),
+        ("summary", lambda: edit(story, r"^summary: .*$", "summary: Told anew.")),
+        ("lost output", lambda: lose_output(root)),
         ("date", lambda: edit(story, r"^date: .*$", "date: 2024-02-29")),
         ("tags", lambda: edit(story, r"^tags: .*$", "tags: [energy, trade]")),
         ("countries", lambda: edit(story, r"^countries: .*$", "countries: [China, Japan]")),
