@@ -92,6 +92,7 @@ class Planner:
         self.template_digest = template_digest
         self.home = home  # the portal's own country: drawn apart on the map
         self._cards: dict[str, Card] = {}
+        self._card_texts: dict[str, str] = {}  # url -> the card's fingerprint text
         self._links: dict[Term, Link] = {}
         self._fingerprints = _Fingerprints()
         self.common = self._common()
@@ -167,12 +168,15 @@ class Planner:
         }
         # Everything above is the article's file (its digest) or a card or link: fingerprinted
         # directly, which at 10,000 articles is several times faster than walking the context.
-        key = self._fingerprints.key
-        shown = [context["section"], *context["countries"], "|", *context["tags"], "|"]
-        shown += [context["newer"], context["older"], "|", *context["related"]]
+        key, texts = self._fingerprints.key, self._card_texts
+        links = [context["section"], *context["countries"], "|", *context["tags"], "|"]
+        neighbours = [context["newer"], context["older"]]
         own = "".join(
             [self.template_digest("article.html"), self._common_digest, article.digest, article.url]
-            + [key(value) for value in shown]
+            + [key(value) for value in links]
+            + [texts[card.url] if card else "None" for card in neighbours]
+            + ["'|'"]
+            + [texts[card.url] for card in context["related"]]
         )
         cards = tuple(c.url for c in (context["newer"], context["older"], *context["related"]) if c)
         fingerprint = self._fingerprints.digest_text(own)
@@ -219,7 +223,8 @@ class Planner:
                 "feeds": feeds,
                 **(extra or {}),
             }
-            own = f"{page_urls[number - 1]!r}{pager!r}{fingerprints.key(shown)}"
+            texts = ",".join([self._card_texts[card.url] for card in shown])
+            own = f"{page_urls[number - 1]!r}{pager!r}[{texts}]"
             fingerprint = fingerprints.digest_text(shared + own)
             cards = tuple(card.url for card in shown)
             yield self.page(page_urls[number - 1], template, context, fingerprint, cards)
@@ -278,6 +283,7 @@ class Planner:
                 summary=article.summary,
             )
             self._cards[article.url] = card
+            self._card_texts[article.url] = repr(card)  # what _Fingerprints.key makes of it
         return card
 
     def _partners(self, country: Term) -> list[tuple[Link, int, Link]]:
