@@ -97,7 +97,8 @@ def write_site(
             _derive(derived, out, spare, previous_derived, html_changed or not previous_derived)
         )
     _remove_stale(spare, wanted, held, swept)
-    (spare / MANIFEST).write_text(json.dumps(wanted, sort_keys=True, indent=0) + "\n")
+    # Compact: with `indent`, json falls back from its C encoder (25 ms at 25,000 pages).
+    (spare / MANIFEST).write_text(json.dumps(wanted, sort_keys=True, separators=(",", ":")))
     _swap(spare, out)
     changed = sum(1 for name, fingerprint in wanted.items() if published.get(name) != fingerprint)
     return WriteStats(len(pages), rendered, changed)
