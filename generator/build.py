@@ -12,9 +12,10 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from generator import assets, planindex
@@ -25,6 +26,9 @@ from generator.load import Article, ContentErrors, ContentLoader
 from generator.model import Site, build_site
 from generator.plan import Page, Planner
 from generator.write import MANIFEST, Derived, write_site
+
+if TYPE_CHECKING:
+    from generator.render import Renderer
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -67,15 +71,19 @@ class Builder:
         drafts: bool = False,
         future: bool = False,
         keep_plan: bool = False,
+        private_output: bool = False,
     ):
         self.config = config
         self.keep_plan = keep_plan  # watch mode: amend the last plan when only bodies changed
+        # Nobody but this builder touches the output folders (the preview's temporary one):
+        # the files its last builds wrote are trusted to be there, not looked at one by one.
+        self.private_output = private_output
         self.drafts = drafts
         self.future = future
         # Re-indexing for search reads every article page (tens of seconds at 10,000):
         # the preview turns this off after its first build, `portal build` never does.
         self.refresh_search = True
-        self._last_plan: tuple[str, Plan] | None = None
+        self._last: _LastPlan | None = None  # watch mode: what the last build planned
         self._related = RelatedCache(config.path("cache_dir"))
         self._loader = ContentLoader(
             config.path("content_dir"), config.path("cache_dir"), config.allow_html, _shown
@@ -87,34 +95,39 @@ class Builder:
         say: Say = print,
         warn: Say = print,
         progress: Progress = lambda done, total: None,
+        changed: Collection[Path] | None = None,
     ) -> BuildResult:
-        """Build into config.output_dir; raises ContentErrors or InputError on bad input."""
+        """Build into config.output_dir; raises ContentErrors or InputError on bad input.
+        `changed`, from a watcher, names every path that changed since the last build."""
         started = time.perf_counter()
         config = self.config
         out = _output_folder(config)
         # A watching builder is called because something changed: it skips the whole-project
         # check that lets a fresh `portal build` with nothing to do stop at once.
-        watching = self.keep_plan and self._last_plan is not None
+        watching = self.keep_plan and self._last is not None
         inputs = "" if watching else _inputs_key(config, self.drafts, self.future)
         last = None if watching else _read_last_build(config)
         if last and last.get("inputs") == inputs == _with_output(inputs, out, last):
             # Not a file the site is made of changed since the last build, nor the output.
             return BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)
-        _convert_new_seeds(config, say, warn)
-        articles = select(self.load_content(), config, drafts=self.drafts, future=self.future)
+        if changed is None or not self._only_content(changed):
+            _convert_new_seeds(config, say, warn)
+        loaded = self.load_content(self._content_hint(changed) if watching else None)
+        articles = select(loaded, config, drafts=self.drafts, future=self.future)
         search = self._search_index(warn)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
-        shape = _shape_key(articles, config, self.drafts, self.future) if self.keep_plan else ""
-        if self._last_plan is not None and self._last_plan[0] == shape:
-            pages = _replan_articles(self._last_plan[1], articles)
-        elif self.keep_plan:
-            pages = plan(build_site(articles, _home_country(), self._related), config)
-        else:
-            pages = self._plan_from_index(articles, config)
+        sources = _inputs_key(config, self.drafts, self.future, with_content=False)
         if self.keep_plan:
-            self._last_plan = (shape, pages)
-        stats = write_site(pages.pages, out, pages.render, progress, search)
+            last, self._last = self._last, None  # a failed build leaves no plan to amend
+            pages = self._replan(last, articles, config, sources)
+        else:
+            pages = self._plan_from_index(articles, config, sources)
+        stats = write_site(
+            pages.pages, out, pages.render, progress, search, trust_own=self.private_output
+        )
+        if self.keep_plan:
+            self._last = _LastPlan(sources, articles, pages)
         site = pages.planner.site
         result = BuildResult(
             pages=stats.pages,
@@ -134,18 +147,43 @@ class Builder:
             _write_last_build(config, inputs, out, result)
         return result
 
-    def _plan_from_index(self, articles: list[Article], config: SiteConfig) -> Plan:
+    def _plan_from_index(self, articles: list[Article], config: SiteConfig, sources: str) -> Plan:
         """A new process plans only the pages showing changed articles when the plan index
         of the last build has the same structure (planindex.py); the index is kept up to date."""
         cache_dir = config.path("cache_dir")
         site = build_site(articles, _home_country(), self._related)
-        sources = _inputs_key(config, self.drafts, self.future, with_content=False)
         structure = planindex.structure_key(site.articles, sources)
         previous = planindex.read(cache_dir, structure)
         pages = plan(site, config, previous)
         if previous is None or any(p.template and p.context is not None for p in pages.pages):
             planindex.write(cache_dir, structure, site.articles, pages.pages)
         return pages
+
+    def _replan(
+        self, last: _LastPlan | None, articles: list[Article], config: SiteConfig, sources: str
+    ) -> Plan:
+        """Watch mode amends the plan it keeps in memory: when only bodies changed, just those
+        articles' pages; when titles or summaries changed too, the pages showing their cards."""
+        if last is None or last.sources != sources or len(last.articles) != len(articles):
+            return plan(build_site(articles, _home_country(), self._related), config)
+        pairs = [(a, b) for a, b in zip(last.articles, articles, strict=True) if a is not b]
+        if all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
+            if all(_carded(a) == _carded(b) for a, b in pairs):
+                return _replan_articles(last.plan, [b for _, b in pairs])
+            site = build_site(articles, _home_country(), self._related)
+            return plan(site, config, last.plan.index(), last.plan)
+        return plan(build_site(articles, _home_country(), self._related), config)
+
+    def _only_content(self, changed: Collection[Path]) -> bool:
+        content = self.config.path("content_dir").resolve()
+        return all(path.parent == content for path in changed)
+
+    def _content_hint(self, changed: Collection[Path] | None) -> set[str] | None:
+        """The content files a watcher saw change, named as the loader names them."""
+        if changed is None or not self._only_content(changed):
+            return None
+        folder = self.config.path("content_dir")
+        return {str(folder / path.name) for path in changed}
 
     def _search_index(self, warn: Say) -> Derived | None:
         if not self.config.search:
@@ -158,12 +196,12 @@ class Builder:
             warn(f"search: {why}; building without the search index")
             return None
 
-    def load_content(self) -> list[Article]:
+    def load_content(self, hint: set[str] | None = None) -> list[Article]:
         """Every content file, validated; all problems of all files raise one ContentErrors."""
         content = self.config.path("content_dir")
         if not content.is_dir():
             raise InputError(str(content), "no such content folder")
-        articles, errors = self._loader.load()
+        articles, errors = self._loader.load(hint)
         errors += _duplicate_urls(articles)
         if errors:
             raise ContentErrors(errors)
@@ -293,36 +331,58 @@ class Plan:
     pages: list[Page]
     render: Callable[[Page], bytes]
     planner: Planner
+    renderer: Renderer
+
+    def index(self) -> planindex.PlanIndex:
+        return planindex.index_of("", self.planner.site.articles, self.pages)
 
 
-def _shape_key(articles: list[Article], config: SiteConfig, drafts: bool, future: bool) -> str:
-    """What every page but an article's own shows: when only bodies (or other fields shown on
-    the article's page alone) changed, the previous plan stands but for those pages."""
-    shown = [
-        (a.url, a.title, a.date, a.section, a.countries, a.places, a.tags, a.summary)
-        for a in articles
-    ]
-    sources = _inputs_key(config, drafts, future, with_content=False)
-    return hashlib.sha256(repr([sources, shown]).encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class _LastPlan:
+    sources: str  # _inputs_key without content: options, templates, static files, code
+    articles: list[Article]
+    plan: Plan
 
 
-def _replan_articles(previous: Plan, articles: list[Article]) -> Plan:
+def _placed(article: Article) -> tuple:
+    """What decides which pages there are and which articles each shows."""
+    return (
+        article.url,
+        article.date,
+        article.section,
+        article.countries,
+        article.places,
+        article.tags,
+    )
+
+
+def _carded(article: Article) -> tuple:
+    """What the cards of an article, on other pages, show besides what _placed covers."""
+    return (article.title, article.summary)
+
+
+def _replan_articles(previous: Plan, changed: list[Article]) -> Plan:
     """The previous plan with the pages of changed articles planned anew (watch mode's
     common case: an editor saving a body, at 10,000 articles, skips planning 25,000 pages)."""
-    by_url = {a.url: a for a in articles}
-    pages = []
-    for page in previous.pages:
-        if page.template == "article.html":
-            article = by_url[page.url]
-            if page.context["article"].digest != article.digest:
-                page = previous.planner.article_page(article)
-        pages.append(page)
-    return Plan(pages, previous.render, previous.planner)
+    by_url = {a.url: a for a in changed}
+    pages = [
+        previous.planner.article_page(by_url[page.url])
+        if page.url in by_url and page.article
+        else page
+        for page in previous.pages
+    ]
+    return Plan(pages, previous.render, previous.planner, previous.renderer)
 
 
-def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = None) -> Plan:
+def plan(
+    site: Site,
+    config: SiteConfig,
+    previous: planindex.PlanIndex | None = None,
+    last: Plan | None = None,
+) -> Plan:
     """Every page of the site, with the renderer that turns one into bytes. With the index of
-    an earlier plan of the same structure, only pages showing changed articles are planned."""
+    an earlier plan of the same structure, only pages showing changed articles are planned; the
+    others are that plan's pages (`last`, in watch mode) or kept without a context."""
     from generator.gazetteer import load_gazetteer
     from generator.render import Renderer
 
@@ -334,7 +394,8 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
             raise InputError(str(theme / "static" / name), "no such static file")
         return static[name].url
 
-    renderer = Renderer(config, asset_url, DEFAULT_THEME)
+    # The same sources as the last plan's: its renderer has the templates compiled already.
+    renderer = last.renderer if last else Renderer(config, asset_url, DEFAULT_THEME)
     gazetteer = load_gazetteer()
 
     def flag_of(name: str) -> str:
@@ -350,7 +411,8 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
         lambda t: renderer.template_digest(t) + asset_digest,
         home=gazetteer.home,
     )
-    replanned = previous.replan(planner, site.articles) if previous else None
+    kept = {p.url: p for p in last.pages if p.template} if last else None
+    replanned = previous.replan(planner, site.articles, kept) if previous else None
     if replanned is None:
         pages = list(planner.pages())
         pages.append(planner.sitemap(pages))
@@ -362,7 +424,7 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
     # A page kept from the index has no context: made again if it must be rendered after all
     # (its output file went missing from both folders).
-    return Plan(pages, lambda page: renderer.render(planner.made_again(page)), planner)
+    return Plan(pages, lambda page: renderer.render(planner.made_again(page)), planner, renderer)
 
 
 def _output_folder(config: SiteConfig) -> Path:

@@ -24,11 +24,17 @@ NAME = "plan.pickle"
 FORMAT = 1
 
 
+def placed(article: Article) -> tuple[object, ...]:
+    """What of an article decides which pages there are and which articles each one shows."""
+    a = article
+    return (a.url, a.date, a.section, a.countries, a.places, a.tags)
+
+
 def structure_key(articles: Sequence[Article], sources: str) -> str:
     """What decides the pages and what each shows, but for titles, summaries and bodies.
     `sources` stands for the options, templates, static files and code."""
-    placed = [(a.url, a.date, a.section, a.countries, a.places, a.tags) for a in articles]
-    return hashlib.sha256(repr([FORMAT, sources, placed]).encode("utf-8")).hexdigest()
+    shown = [placed(a) for a in articles]
+    return hashlib.sha256(repr([FORMAT, sources, shown]).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,12 @@ class PlanIndex:
     articles: dict[str, tuple[str, str, str]]  # url -> title, summary, digest of the file
     pages: list[tuple[str, str, str, tuple[str, ...], str | None]]  # see Page
 
-    def replan(self, planner: Planner, articles: Sequence[Article]) -> list[Page] | None:
+    def replan(
+        self, planner: Planner, articles: Sequence[Article], kept: dict[str, Page] | None = None
+    ) -> list[Page] | None:
         """The pages of the index, those showing a changed article planned again, the others
-        as they were (without a context); None if the index does not fit these articles."""
+        as they were: the `kept` page of that URL, or one without a context. None if the
+        index does not fit these articles."""
         cards: set[str] = set()  # articles whose title or summary changed
         files: set[str] = set()  # articles whose file changed
         for article in articles:
@@ -58,8 +67,11 @@ class PlanIndex:
         made = {page.url: page for page in planner.pages(only=wanted)}
         if made.keys() != wanted:
             return None  # a page the index names is not in the site: plan everything
+        kept = kept or {}
         return [
-            made.get(url) or Page(url, template, None, fingerprint, None, shown, about)
+            made.get(url)
+            or kept.get(url)
+            or Page(url, template, None, fingerprint, None, shown, about)
             for url, template, fingerprint, shown, about in self.pages
         ]
 
@@ -76,9 +88,9 @@ def read(cache_dir: Path, structure: str) -> PlanIndex | None:
     return data
 
 
-def write(cache_dir: Path, structure: str, articles: Sequence[Article], pages: list[Page]) -> None:
-    """Keep the plan for the next process; a failure costs the next build speed, not output."""
-    index = PlanIndex(
+def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page]) -> PlanIndex:
+    """The index of a plan: what each page shows, and what it showed it from."""
+    return PlanIndex(
         structure,
         {a.url: (a.title, a.summary, a.digest) for a in articles},
         [
@@ -87,6 +99,11 @@ def write(cache_dir: Path, structure: str, articles: Sequence[Article], pages: l
             if p.template is not None
         ],
     )
+
+
+def write(cache_dir: Path, structure: str, articles: Sequence[Article], pages: list[Page]) -> None:
+    """Keep the plan for the next process; a failure costs the next build speed, not output."""
+    index = index_of(structure, articles, pages)
     temporary = cache_dir / f".{NAME}.{os.getpid()}"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ output with live reload. Wires the builder, the watcher and the server together.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import shutil
 import tempfile
 import threading
@@ -19,6 +20,8 @@ from generator.errors import InputError
 from generator.load import ContentErrors
 from generator.serve import BuildState, make_server
 from generator.watch import Watcher
+
+FULL_COLLECT_EVERY = 20  # rebuilds between full garbage collections (see _settle_memory)
 
 Say = Callable[[str], None]
 
@@ -36,6 +39,7 @@ class Preview:
         say: Say = print,
         warn: Say = print,
         state: BuildState | None = None,
+        private_output: bool = False,
     ):
         self.config = config
         self.config_path = config_path.resolve() if config_path else None
@@ -45,12 +49,15 @@ class Preview:
             "output_dir": config.output_dir,
             "content_dir": config.content_dir,
         }
+        # A private output folder (the preview's temporary one) is touched by nobody else.
+        self.options = {**self.options, "private_output": private_output}
         self.builder = Builder(config, keep_plan=True, **self.options)
         self.state = state or BuildState()
         self.say = say
         self.warn = warn
         self.last = None
         self._lock = threading.Lock()
+        self._rebuilds = 0
 
     def rebuild(self, changed: set[Path] | None = None) -> bool:
         """One rebuild; errors are logged and shown in the browser, never raised."""
@@ -59,7 +66,8 @@ class Preview:
             try:
                 if changed and self.config_path and self.config_path in changed:
                     self._reload_config()
-                self.last = self.builder.build(say=self.say, warn=self.warn)
+                self.last = self.builder.build(say=self.say, warn=self.warn, changed=changed)
+                self._settle_memory()
                 # The search index is made once per preview: Pagefind has no incremental mode.
                 self.builder.refresh_search = False
                 self.say(self.last.summary() if changed is None else self.last.rebuild_summary())
@@ -76,6 +84,19 @@ class Preview:
                 self.warn("build failed; still serving the last good build")
             self.state.published(errors)
             return not errors
+
+    def _settle_memory(self) -> None:
+        """Keep the garbage collector off what the builder holds between rebuilds.
+
+        The plan of a 10,000-article site is ~250,000 objects: a full collection scans them
+        all (~150 ms) at moments of its choosing, often in the middle of a 60 ms rebuild.
+        Frozen objects are not scanned; every FULL_COLLECT_EVERY rebuilds everything is
+        collected once, so cycles left by replaced plans (Jinja environments) are freed."""
+        self._rebuilds += 1
+        if self._rebuilds % FULL_COLLECT_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     def _reload_config(self) -> None:
         config = load_config(self.config_path, self.overrides)
@@ -126,7 +147,14 @@ def run(
         actual = f"http://{host}:{server.server_address[1]}{base_path}"
         config = dataclasses.replace(config, base_url=actual)
     preview = Preview(
-        config, config_path, drafts=drafts, future=future, say=say, warn=warn, state=state
+        config,
+        config_path,
+        drafts=drafts,
+        future=future,
+        say=say,
+        warn=warn,
+        state=state,
+        private_output=scratch is not None,
     )
     preview.rebuild()
     watcher = Watcher(preview.watched(), preview.rebuild, ignore=[config.path("output_dir")])
