@@ -180,7 +180,7 @@ def edit_template(tool: Tool, run: int) -> None:
     path = tool.folder / tool.template
     text = path.read_text("utf-8")
     text = re.sub(r"<!-- bench \d+ -->\n", "", text)
-    path.write_text(text.replace("</footer>", f"<!-- bench {run} -->\n</footer>", 1), "utf-8")
+    path.write_text(text.replace("</body>", f"<!-- bench {run} -->\n</body>", 1), "utf-8")
 
 
 EDITS: dict[str, Callable[[Tool, int], None]] = {

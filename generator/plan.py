@@ -19,6 +19,7 @@ from generator.model import PAIR_SEPARATOR, Site, Term, pair_name
 TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
 FEED_KINDS = ("tag", "country", "pair")
 NAV_COUNTRIES = 12  # partner countries in the strip under the masthead
+MENU = frozenset({"", "countries/", "tags/", "archive/", "search/"})  # the masthead's fixed links
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,22 @@ class Card:
     section: Link | None
     countries: tuple[Link, ...]
     summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every page shows of the site (`site` in templates): hashable, so a macro given it
+    (the masthead) is rendered once per build, not once per page (see render.py)."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    sections: tuple[Link, ...]
+    partners: tuple[Link, ...]
+    feed: Link
+    search: bool
+    menu: frozenset[str]  # pages the masthead marks as the current one when shown on them
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,16 +368,17 @@ class Planner:
         sections = sorted(site.terms["section"].items(), key=lambda kv: (-len(kv[1]), kv[0].name))
         countries = sorted(site.terms["country"].items(), key=lambda kv: (-len(kv[1]), kv[0].name))
         return {
-            "site": {
-                "title": config.title,
-                "description": config.description,
-                "language": config.language,
-                "base_url": config.base_url,
-                "sections": [self._link(t) for t, _ in sections],
-                "partners": [self._link(t) for t, _ in countries[:NAV_COUNTRIES]],
-                "feed": Link(config.title, urls.feed()),
-                "search": config.search,
-            }
+            "site": SiteInfo(
+                title=config.title,
+                description=config.description,
+                language=config.language,
+                base_url=config.base_url,
+                sections=tuple(self._link(t) for t, _ in sections),
+                partners=tuple(self._link(t) for t, _ in countries[:NAV_COUNTRIES]),
+                feed=Link(config.title, urls.feed()),
+                search=config.search,
+                menu=frozenset(MENU | {self._link(t).url for t, _ in sections + countries}),
+            )
         }
 
     def _link(self, term: Term) -> Link:
@@ -416,7 +434,7 @@ class _Fingerprints:
 
 # Values that recur on many pages as the same object (a country's partner list is on each of
 # its pages): their text is kept by identity. The memo holds them, so an id is never reused.
-_SHARED = (str, list, tuple, dict, Card, Link)
+_SHARED = (str, list, tuple, dict, Card, Link, SiteInfo)
 
 
 def _per_year(items: Sequence[Article]) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ rewritten in place, because the two folders share unchanged files as hard links.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -217,27 +218,33 @@ def _render_in_workers(
 
 
 def _link(source_root: Path, target_root: Path, name: str) -> bool:
-    """Put a hard link to source_root/name at target_root/name; False if there is no source."""
-    source = source_root / name
-    target = target_root / name
+    """Put a hard link to source_root/name at target_root/name; False if there is no source.
+    Plain strings and the fewest system calls: after a template change, the next build links
+    back 25,000 files."""
+    source = f"{source_root}{os.sep}{name}"
+    target = f"{target_root}{os.sep}{name}"
+    folder, _, base = target.rpartition(os.sep)
+    temporary = f"{folder}{os.sep}.{base}.tmp"
     try:
-        if os.path.samefile(source, target):
-            return True  # already the same file (and renaming a link onto itself does nothing)
-    except OSError:
-        pass
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.unlink(missing_ok=True)
-        os.link(source, temporary)
-    except FileNotFoundError:
-        return False
+        try:
+            os.link(source, temporary)
+        except FileExistsError:  # left by a killed build
+            os.unlink(temporary)
+            os.link(source, temporary)
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                return False
+            os.makedirs(folder, exist_ok=True)
+            os.link(source, temporary)
     except OSError:
         try:
             shutil.copy2(source, temporary)  # a file system without hard links
         except OSError:
             return False
     os.replace(temporary, target)
+    # Renaming a link onto another link of the same file does nothing: the temporary stays.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
     return True
 
 

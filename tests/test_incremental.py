@@ -100,8 +100,8 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
             "template",
             lambda: edit(
                 root / "themes/default/templates/_base.html",
-                r"</footer>",
-                "<p>Changed footer</p></footer>",
+                r"</main>",
+                "<p>Changed layout</p></main>",
             ),
         ),
         ("config", lambda: edit(root / "site.yaml", r"^paginate: 5$", "paginate: 4")),
