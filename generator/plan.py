@@ -56,7 +56,9 @@ class SiteInfo:
     partners: tuple[Link, ...]
     feed: Link
     search: bool
-    menu: frozenset[str]  # pages the masthead marks as the current one when shown on them
+    # Pages the masthead marks as the current one when shown on them; sorted, not a set: a
+    # set's order (so its repr, so every fingerprint) would change from process to process.
+    menu: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +379,7 @@ class Planner:
                 partners=tuple(self._link(t) for t, _ in countries[:NAV_COUNTRIES]),
                 feed=Link(config.title, urls.feed()),
                 search=config.search,
-                menu=frozenset(MENU | {self._link(t).url for t, _ in sections + countries}),
+                menu=tuple(sorted(MENU | {self._link(t).url for t, _ in sections + countries})),
             )
         }
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from generator.write import MANIFEST
 from tests.conftest import ROOT, write_files
 
 
@@ -130,3 +133,24 @@ def test_bad_config_is_reported_with_its_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "site.yaml:2: paginate: 'many' is not a whole number of at least 1" in result.stderr
     assert "site.yaml:3: themes: unknown option" in result.stderr
+
+
+def test_fingerprints_are_the_same_in_every_process(tmp_path: Path, seeds_copy: Path) -> None:
+    """Fingerprints must not depend on the process (a set's order varies with the hash seed):
+    else a new process would think every page changed and render the whole site again."""
+    (tmp_path / "site.yaml").write_text(f"themes_dir: {ROOT / 'themes'}\nsearch: false\n")
+    manifests = []
+    for seed in ("1", "2"):
+        shutil.rmtree(tmp_path / "site", ignore_errors=True)
+        shutil.rmtree(tmp_path / ".portal-cache", ignore_errors=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert result.returncode == 0, result.stderr
+        manifests.append((tmp_path / "site" / MANIFEST).read_text("utf-8"))
+    assert manifests[0] == manifests[1]
