@@ -85,10 +85,10 @@ class Builder:
         self.refresh_search = True
         self._last: _LastPlan | None = None  # watch mode: what the last build planned
         self._related = RelatedCache(config.path("cache_dir"))
+        self._plan_index = planindex.PlanIndexStore(config.path("cache_dir"))
         self._loader = ContentLoader(
             config.path("content_dir"), config.path("cache_dir"), config.allow_html, _shown
         )
-        self._loader.keep_in_memory = keep_plan
 
     def build(
         self,
@@ -150,13 +150,12 @@ class Builder:
     def _plan_from_index(self, articles: list[Article], config: SiteConfig, sources: str) -> Plan:
         """A new process plans only the pages showing changed articles when the plan index
         of the last build has the same structure (planindex.py); the index is kept up to date."""
-        cache_dir = config.path("cache_dir")
         site = build_site(articles, _home_country(), self._related)
         structure = planindex.structure_key(site.articles, sources)
-        previous = planindex.read(cache_dir, structure)
+        previous = self._plan_index.read(structure)
         pages = plan(site, config, previous)
         if previous is None or any(p.template and p.context is not None for p in pages.pages):
-            planindex.write(cache_dir, structure, site.articles, pages.pages)
+            self._plan_index.write(structure, site.articles, pages.pages)
         return pages
 
     def _replan(

@@ -4,18 +4,19 @@ start) and rendered Markdown bodies (large, read only for the article pages bein
 
 from __future__ import annotations
 
+import operator
 import os
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 INDEX_NAME = "articles.pickle"
 BODIES_NAME = "bodies.sqlite"
 # Bump when Article or the body rendering changes shape, so old caches are ignored.
-FORMAT = 4
+FORMAT = 5
 
 
 class BodyStore:
@@ -132,31 +133,102 @@ def body_store(path: Path | None) -> BodyStore:
     return store
 
 
-def read_index(folder: Path | None) -> dict[Any, Any]:
-    """The articles of the last build by path; empty when missing, old or unreadable."""
-    if folder is None:
-        return {}
-    try:
-        with open(folder / INDEX_NAME, "rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return {}
-    return data["entries"]
+class DeltaStore:
+    """A dict kept as a pickle, with what changed since in a second, small pickle: saving one
+    changed entry of 10,000 does not write all of them again (~0.2 s per build at 10,000).
+
+    The delta names the base it amends (a random token), so a base written by another process
+    in between is never amended by a stale delta. When the delta would hold more than a tenth
+    of the entries, the whole dict is written as a new base instead.
+    """
+
+    def __init__(self, path: Path | None, version: int):
+        self.path = path
+        self.version = version
+        self._token = ""
+        self._loaded: dict[Any, Any] = {}  # what read() returned (base + delta)
+        self._delta: set[Any] = set()  # keys that differ from the base on disk
+
+    def read(self) -> dict[Any, Any]:
+        """The saved dict; empty when missing, from another version or unreadable."""
+        base = self._load(self.path)
+        if base is None:
+            self._token, self._loaded, self._delta = "", {}, set()
+            return {}
+        entries = dict(base["entries"])
+        delta = self._load(self._delta_path())
+        if delta is not None and delta["token"] == base["token"]:
+            for key, value in delta["entries"].items():
+                if value is None:
+                    entries.pop(key, None)
+                else:
+                    entries[key] = value
+            self._delta = set(delta["entries"])
+        else:
+            self._delta = set()
+        self._token, self._loaded = base["token"], entries
+        return dict(entries)
+
+    def write(
+        self, entries: dict[Any, Any], same: Callable[[Any, Any], bool] = operator.is_
+    ) -> None:
+        """Save `entries`; values not the `same` as those read are the changed ones."""
+        if self.path is None:
+            return
+        loaded = self._loaded
+        missing = object()
+        changed = {k for k, v in entries.items() if not same(loaded.get(k, missing), v)}
+        changed |= loaded.keys() - entries.keys()
+        delta = self._delta | changed
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._token and len(delta) <= max(100, len(entries) // 10):
+                record = {k: entries.get(k) for k in delta}
+                _dump(
+                    self._delta_path(),
+                    {"version": self.version, "token": self._token, "entries": record},
+                )
+                self._delta = delta
+            else:
+                token = os.urandom(8).hex()
+                _dump(self.path, {"version": self.version, "token": token, "entries": entries})
+                self._delta_path().unlink(missing_ok=True)
+                self._token, self._delta = token, set()
+            self._loaded = dict(entries)
+        except OSError:
+            pass  # nothing saved: the next build re-reads more files, it is never wrong
+
+    def _delta_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.stem + ".delta" + self.path.suffix)
+
+    def _load(self, path: Path | None) -> dict[str, Any] | None:
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                data = pickle.load(handle)
+        except Exception:  # missing, cut short, or of classes that changed: start again
+            return None
+        if not isinstance(data, dict) or data.get("version") != self.version:
+            return None
+        return data
 
 
-def write_index(folder: Path | None, entries: dict[Any, Any]) -> None:
-    if folder is None:
-        return
-    temporary = folder / f".{INDEX_NAME}.{os.getpid()}"
+def _dump(path: Path, data: Any) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as handle:
-            pickle.dump({"format": FORMAT, "entries": entries}, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / INDEX_NAME)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # no cache next time: slower, never wrong
+            pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def article_index(folder: Path | None) -> DeltaStore:
+    """The articles of the last build by path."""
+    return DeltaStore(folder / INDEX_NAME if folder else None, FORMAT)
 
 
 class RelatedCache:

@@ -241,19 +241,17 @@ class ContentLoader:
         self.variant = "html" if allow_html else "text"
         self.store = cache.body_store(cache_dir / cache.BODIES_NAME if cache_dir else None)
         self.shown = shown
-        self.keep_in_memory = False  # set by a long-lived (watching) builder
         self._known: dict[str, tuple[Stamp, Article]] | None = None
         self._checked: object = None  # the store file last checked for missing bodies
-        self._saved = False
+        self._index = cache.article_index(cache_dir)
 
     def load(self, hint: Collection[str] | None = None) -> tuple[list[Article], list[InputError]]:
         """Every article, in file-name order, and every problem found. `hint`, from a watcher,
         names the only files (as `content/name.md`) that may have changed since the last load:
         the others are not looked at again."""
-        from generator import cache
 
         if self._known is None:
-            self._known = cache.read_index(self.cache_dir)
+            self._known = self._index.read()
         known = self._known
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
@@ -293,11 +291,7 @@ class ContentLoader:
                 current[str(path)] = (stamp, article)
             errors.extend(problems)
         if current != known or pending:
-            # A watching process saves the index once: later edits are re-read, at most, by
-            # the next process, and pickling 10,000 articles per save would cost more.
-            if not (self.keep_in_memory and self._saved):
-                cache.write_index(self.cache_dir, current)
-                self._saved = True
+            self._index.write(current)  # the few entries that changed, as a rule
             self._known = current
         articles = [current[key][1] for key in sorted(current)]
         if pending:

@@ -11,17 +11,17 @@ of the article it is about changed, or the title or summary of an article whose 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.cache import DeltaStore
 from generator.load import Article
 from generator.plan import Page, Planner
 
 NAME = "plan.pickle"
-FORMAT = 1
+FORMAT = 2
 
 
 def placed(article: Article) -> tuple[object, ...]:
@@ -76,18 +76,6 @@ class PlanIndex:
         ]
 
 
-def read(cache_dir: Path, structure: str) -> PlanIndex | None:
-    """The index of the last build if its structure is this one."""
-    try:
-        with open(cache_dir / NAME, "rb") as file:
-            data = pickle.load(file)
-    except Exception:  # missing, cut short, or from another version: plan everything
-        return None
-    if not isinstance(data, PlanIndex) or data.structure != structure:
-        return None
-    return data
-
-
 def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page]) -> PlanIndex:
     """The index of a plan: what each page shows, and what it showed it from."""
     return PlanIndex(
@@ -101,14 +89,25 @@ def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page])
     )
 
 
-def write(cache_dir: Path, structure: str, articles: Sequence[Article], pages: list[Page]) -> None:
-    """Keep the plan for the next process; a failure costs the next build speed, not output."""
-    index = index_of(structure, articles, pages)
-    temporary = cache_dir / f".{NAME}.{os.getpid()}"
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as file:
-            pickle.dump(index, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / NAME)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+class PlanIndexStore:
+    """The plan index in `.portal-cache/`, saved as a delta when few pages changed."""
+
+    def __init__(self, cache_dir: Path | None):
+        self._store = DeltaStore(cache_dir / NAME if cache_dir else None, FORMAT)
+
+    def read(self, structure: str) -> PlanIndex | None:
+        """The index of the last build if its structure is this one."""
+        entries = self._store.read()
+        if entries.get(("structure",)) != structure:
+            return None
+        articles = {key[1]: value for key, value in entries.items() if key[0] == "article"}
+        pages = [(key[1], *value) for key, value in entries.items() if key[0] == "page"]
+        return PlanIndex(structure, articles, pages)
+
+    def write(self, structure: str, articles: Sequence[Article], pages: list[Page]) -> None:
+        """Keep the plan for the next process; a failure costs the next build speed only."""
+        index = index_of(structure, articles, pages)
+        entries: dict[tuple[str, ...], object] = {("structure",): structure}
+        entries.update({("article", url): value for url, value in index.articles.items()})
+        entries.update({("page", url): tuple(rest) for url, *rest in index.pages})
+        self._store.write(entries, same=operator.eq)
