@@ -1,10 +1,11 @@
 """Stage 5b: write the pages so that a failed or killed build never leaves a half-written site.
 
-Two folders take turns: `site/` (what is published) and `.site.prev/` (the build before). A build
-brings the spare folder up to date, touching only files whose fingerprint differs from what that
-folder holds (copying from `site/` what is already right there, rendering the rest), then swaps
-the two in one step (Linux renameat2 RENAME_EXCHANGE). Files are replaced by rename, never
-rewritten in place, because the two folders share unchanged files as hard links.
+Two folders take turns: `site/` (what is published) and `.site.prev/` (the spare). A build
+brings the spare up to date, touching only files whose fingerprint differs from what that folder
+holds (rendering them), swaps the two in one step (Linux renameat2 RENAME_EXCHANGE), then links
+what it changed into the new spare, so both folders are equal again for the next build. Files
+are replaced by rename, never rewritten in place, because the two folders share files as hard
+links.
 """
 
 from __future__ import annotations
@@ -107,8 +108,24 @@ def write_site(
     _remove_stale(spare, wanted, held, swept)
     _write_manifest(spare, wanted)
     _swap(spare, out)
+    _catch_up(out, spare, wanted, published)
     changed = sum(1 for name, fingerprint in wanted.items() if published.get(name) != fingerprint)
     return WriteStats(len(pages), rendered, changed)
+
+
+def _catch_up(out: Path, spare: Path, wanted: dict[str, str], holds: dict[str, str]) -> None:
+    """After the swap the spare holds the build before (`holds`): bring it up to this one with
+    hard links, so that the next build starts from two equal folders and touches only what it
+    changes itself, whatever this build changed (a template edit: every page)."""
+    fresh = not spare.exists()
+    (spare / MANIFEST).unlink(missing_ok=True)  # killed while catching up: the next one sweeps
+    folders: set[Path] = set()
+    for name, fingerprint in wanted.items():
+        if holds.get(name) != fingerprint:
+            if not (fresh and _link_new(out, spare, name, folders)):
+                _link(out, spare, name)
+    _remove_stale(spare, wanted, holds, sweep=False)
+    _link(out, spare, MANIFEST)  # the same file: this process's own, so trusted next time
 
 
 def _derive(
