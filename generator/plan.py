@@ -305,13 +305,13 @@ class Planner:
             self._card_texts[article.url] = repr(card)  # what _Fingerprints.key makes of it
         return card
 
-    def _partners(self, country: Term) -> list[tuple[Link, int, Link]]:
+    def _partners(self, country: Term) -> tuple[tuple[Link, int, Link], ...]:
         """Partner countries of a country, each with its bilateral page."""
         partners = []
         for partner, count in self.site.partners[country]:
             pair = self.site.term("pair", pair_name(country.name, partner.name))
             partners.append((self._link(partner), count, self._link(pair)))
-        return partners
+        return tuple(partners)  # hashable: the template's macro makes the list once per build
 
     def _terms_context(self, kind: str) -> dict[str, Any]:
         rows = [
