@@ -120,10 +120,22 @@ def _catch_up(out: Path, spare: Path, wanted: dict[str, str], holds: dict[str, s
     fresh = not spare.exists()
     (spare / MANIFEST).unlink(missing_ok=True)  # killed while catching up: the next one sweeps
     folders: set[Path] = set()
+    out_prefix, spare_prefix = f"{out}{os.sep}", f"{spare}{os.sep}"
     for name, fingerprint in wanted.items():
-        if holds.get(name) != fingerprint:
-            if not (fresh and _link_new(out, spare, name, folders)):
-                _link(out, spare, name)
+        if holds.get(name) == fingerprint:
+            continue
+        if fresh:
+            if _link_new(out, spare, name, folders):
+                continue
+        elif name in holds:
+            # Unpublished and without a manifest now: no temporary file needed, two calls.
+            try:
+                os.unlink(spare_prefix + name)
+                os.link(out_prefix + name, spare_prefix + name)
+                continue
+            except OSError:
+                pass
+        _link(out, spare, name)
     _remove_stale(spare, wanted, holds, sweep=False)
     _link(out, spare, MANIFEST)  # the same file: this process's own, so trusted next time
 
