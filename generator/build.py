@@ -23,7 +23,7 @@ from generator.cache import RelatedCache
 from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.load import Article, ContentErrors, ContentLoader
-from generator.model import Site, build_site
+from generator.model import Site, build_site, with_articles_replaced
 from generator.plan import Page, Planner
 from generator.write import MANIFEST, Derived, write_site
 
@@ -169,7 +169,8 @@ class Builder:
         if all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
             if all(_carded(a) == _carded(b) for a, b in pairs):
                 return _replan_articles(last.plan, [b for _, b in pairs])
-            site = build_site(articles, _home_country(), self._related)
+            changed = {b.url: b for _, b in pairs}
+            site = with_articles_replaced(last.plan.planner.site, changed)
             return plan(site, config, last.plan.index(), last.plan)
         return plan(build_site(articles, _home_country(), self._related), config)
 
