@@ -106,7 +106,7 @@ def tools(work: Path, portal: list[str], env: dict[str, str] | None) -> dict[str
             "portal",
             work,
             portal,
-            ["site", ".site.staging", ".site.old", ".portal-cache"],
+            ["site", ".site.prev", ".site.old", ".portal-cache"],
             "content",
             "themes/default/templates/_base.html",
             "title: ",
@@ -206,6 +206,65 @@ def measure(tool: Tool, run: int) -> dict[str, dict[str, float]]:
     return results
 
 
+def serve_latency(tool: Tool, edits: int = 7) -> dict[str, dict[str, list[float]]]:
+    """Ours inside `portal serve`: edit one article's body, then its title, `edits` times each;
+    per edit, the rebuild time the server logs and the time from the file's write until the
+    server answers with the new page (which includes the watcher's 100 ms debounce)."""
+    import queue
+    import socket
+    import threading
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    python = Path(tool.command[0]).parent / "python"
+    command = [str(python), "-m", "generator", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, cwd=tool.folder, env=tool.env, stdout=subprocess.PIPE, text=True, bufsize=1
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert server.stdout is not None
+    threading.Thread(target=lambda: [lines.put(x) for x in server.stdout], daemon=True).start()
+
+    def next_line(prefix: str) -> str:
+        while True:
+            line = lines.get(timeout=600)
+            if line.startswith(prefix):
+                return line
+
+    article = edited_article(tool)
+    front = article.read_text("utf-8")
+    date = re.search(r"^date: (\d{4})-(\d{2})", front, re.M)
+    slug = re.search(r"^slug: (.+)$", front, re.M)
+    assert date and slug
+    page = f"http://127.0.0.1:{port}/{date[1]}/{date[2]}/{slug[1].strip()}/"
+    results: dict[str, dict[str, list[float]]] = {}
+    try:
+        next_line("serving ")
+        for kind, marker in (("body", "Benchmark edit {}:"), ("title", "Edited title {} of")):
+            logged, seen = [], []
+            for n in range(100, 100 + edits):
+                time.sleep(0.5)  # apart from the last rebuild: one edit, one burst
+                EDITS[kind](tool, n)
+                written = time.perf_counter()
+                text = marker.format(n)
+                while text not in urllib.request.urlopen(page, timeout=30).read().decode():
+                    time.sleep(0.002)
+                seen.append(time.perf_counter() - written)
+                logged.append(float(re.search(r"in (\d+) ms", next_line("rebuilt "))[1]) / 1000)
+            results[kind] = {"logged": logged, "visible": seen}
+            print(
+                f"  serve {kind}: logged {statistics.median(logged) * 1000:.0f} ms, "
+                f"visible {statistics.median(seen) * 1000:.0f} ms",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return results
+
+
 def bench_size(size: int, names: list[str], runs: dict[str, int], args) -> dict[str, dict]:
     work = prepare(size, args.corpora, args.seed, args.source)
     available = tools(work, args.portal, args.env)
@@ -237,6 +296,8 @@ def bench_size(size: int, names: list[str], runs: dict[str, int], args) -> dict[
             },
             "peak_rss_mib": max(p[s]["rss_mib"] for p in passes for s in SCENARIOS),
         }
+    if "ours" in names and not args.no_serve:
+        out["ours"]["serve"] = serve_latency(available["ours"])
     if args.profile and "ours" in names:
         profile(available["ours"], size)
     return out
@@ -366,6 +427,25 @@ def exponent_lines(results: dict[str, dict]) -> list[str]:
     return lines
 
 
+def serve_lines(results: dict[str, dict]) -> list[str]:
+    """Ours in `portal serve`: medians of the logged rebuild time and of write-to-new-page."""
+    rows = [
+        "One article edited seven times per kind while `portal serve` runs (ours only): the "
+        "rebuild time the server logs, and the time from writing the file until the server "
+        "answers with the new page (this includes the watcher's 100 ms debounce).",
+        "",
+        "| articles | edit | rebuild (logged) | file written -> new page served |",
+        "|---:|---|---:|---:|",
+    ]
+    for size in sorted(results, key=int):
+        serve = results[size].get("ours", {}).get("serve")
+        for kind in ("body", "title") if serve else ():
+            logged = statistics.median(serve[kind]["logged"]) * 1000
+            visible = statistics.median(serve[kind]["visible"]) * 1000
+            rows.append(f"| {int(size):,} | {kind} | {logged:.0f} ms | {visible:.0f} ms |")
+    return rows + [""]
+
+
 def target_lines(results: dict[str, dict]) -> list[str]:
     data = results.get("10000", {})
     if "ours" not in data or "hugo" not in data:
@@ -390,6 +470,13 @@ def target_lines(results: dict[str, dict]) -> list[str]:
         else:
             value = ours["median"][key]["wall"] / hugo["median"][key]["wall"]
         rows.append(f"| {text} | ≤ {goal}× | {value:.3f}× | {'yes' if value <= goal else 'no'} |")
+    for kind in ("body", "title") if "serve" in ours else ():
+        logged = statistics.median(ours["serve"][kind]["logged"])
+        met = "yes" if logged <= 0.1 else "no"
+        rows.append(
+            f"| one-article edit ({kind}) in `portal serve` | ≤ 100 ms | "
+            f"{logged * 1000:.0f} ms | {met} |"
+        )
     return rows + [""]
 
 
@@ -426,6 +513,7 @@ def write_report(results: dict[str, dict], info: dict[str, str]) -> None:
         lines += size_table(results[size]) + [""]
         lines += ["CPU time, user + sys (median; Hugo runs on both cores):", ""]
         lines += size_table(results[size], "cpu") + [""]
+    lines += ["## Inside `portal serve`", ""] + serve_lines(results)
     lines += ["## Against the targets", ""] + target_lines(results)
     lines += ["## Scaling", ""] + exponent_lines(results)
     notes = BENCH / "NOTES.md"
@@ -477,6 +565,7 @@ def main() -> None:
     parser.add_argument("--skip-peers", action="store_true", help="only ours")
     parser.add_argument("--profile", action="store_true", help="cProfile our cold build")
     parser.add_argument("--fresh", action="store_true", help="forget earlier bench/results.json")
+    parser.add_argument("--no-serve", action="store_true", help="skip edits inside portal serve")
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md only")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--corpora", type=Path, default=Path("/tmp/portal-bench"))

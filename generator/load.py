@@ -18,6 +18,7 @@ from generator import urls
 from generator.cache import BodyStore
 from generator.errors import InputError
 from generator.frontmatter import key_lines, safe_load, split
+from generator.workers import quiet_worker
 
 REQUIRED = ("title", "date")
 MAX_SLUG = 120  # file names longer than 255 bytes cannot be written
@@ -348,6 +349,7 @@ _worker_render: Any = None
 
 def _init_worker(variant: str) -> None:
     global _worker_render
+    quiet_worker()
     _worker_render = _renderer(variant)
 
 

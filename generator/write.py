@@ -23,6 +23,7 @@ from typing import Protocol
 
 from generator.errors import InputError
 from generator.plan import Page
+from generator.workers import quiet_worker
 
 MANIFEST = ".portal-manifest.json"
 # Above this many pages to render, rendering is spread over one process per core.
@@ -236,7 +237,8 @@ def _render_in_workers(
     bounds = [(start, min(start + chunk, len(pages))) for start in range(0, len(pages), chunk)]
     done = 0
     try:
-        with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+        workers = min(os.cpu_count() or 1, 8)
+        with multiprocessing.get_context("fork").Pool(workers, quiet_worker) as pool:
             for count in pool.imap_unordered(_render_chunk, bounds):
                 done += count
                 progress(done, len(pages))
