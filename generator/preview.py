@@ -178,6 +178,7 @@ def run(
             server.server_close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+        gc.unfreeze()  # the preview is over: its objects may be collected again
     return 0
 
 

@@ -109,7 +109,10 @@ def write_site(
     _remove_stale(spare, wanted, held, swept)
     _write_manifest(spare, wanted)
     _swap(spare, out)
-    _catch_up(out, spare, wanted, published)
+    try:
+        _catch_up(out, spare, wanted, published)
+    except OSError:
+        pass  # the site is published; the spare, left without a manifest, is swept next time
     changed = sum(1 for name, fingerprint in wanted.items() if published.get(name) != fingerprint)
     return WriteStats(len(pages), rendered, changed)
 
