@@ -142,18 +142,27 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
     def new(article: Article) -> Article:
         return changed.get(article.url, article)
 
-    def renewed(items: tuple[Article, ...]) -> tuple[Article, ...]:
-        return tuple(map(new, items)) if any(a.url in changed for a in items) else items
-
+    terms = {kind: dict(by_term) for kind, by_term in site.terms.items()}
+    newer, older = dict(site.newer), dict(site.older)
+    for url, article in changed.items():
+        for kind, names in article_terms(article).items():
+            for name in names:
+                term = site.by_slug[kind, slug_of(kind, name)]
+                terms[kind][term] = tuple(map(new, terms[kind][term]))
+        # The articles either side of it point at it.
+        if (before := site.older[url]) is not None:
+            newer[before.url] = article
+        if (after := site.newer[url]) is not None:
+            older[after.url] = article
     return Site(
-        articles=renewed(site.articles),
-        terms={
-            kind: {term: renewed(items) for term, items in by_term.items()}
-            for kind, by_term in site.terms.items()
+        articles=tuple(map(new, site.articles)),
+        terms=terms,
+        newer=newer,
+        older=older,
+        related={
+            url: tuple(map(new, items)) if any(a.url in changed for a in items) else items
+            for url, items in site.related.items()
         },
-        newer={url: a and new(a) for url, a in site.newer.items()},
-        older={url: a and new(a) for url, a in site.older.items()},
-        related={url: renewed(items) for url, items in site.related.items()},
         partners=site.partners,
         by_slug=site.by_slug,
     )

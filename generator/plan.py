@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,18 +125,19 @@ class Planner:
         def wanted(url: str) -> bool:
             return only is None or url in only
 
+        # The lists the wanted pages belong to, by the URL of their first page.
+        lists = None if only is None else {_list_of(url) for url in only}
         for article in site.articles:
             if wanted(article.url):
                 yield self.article_page(article)
-        yield from self.listing("", "index.html", site.articles, title=None, only=only)
+        if lists is None or "" in lists:
+            yield from self.listing("", "index.html", site.articles, title=None, only=only)
         for kind, by_term in site.terms.items():
             if kind in TERM_TITLES and wanted(urls.term_index(kind)):
                 # Pairs are listed on their countries' pages instead.
                 yield self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))
             for term, items in by_term.items():
-                if only is not None and not any(
-                    u in only for u in (*self.listing_urls(term.url, items), urls.feed(term.url))
-                ):
+                if lists is not None and term.url not in lists:
                     continue  # its partners and charts are not worked out for nothing
                 extra: dict[str, Any] = {"term": self._link(term), "kind": kind}
                 if kind == "country":
@@ -437,6 +439,18 @@ class _Fingerprints:
 # Values that recur on many pages as the same object (a country's partner list is on each of
 # its pages): their text is kept by identity. The memo holds them, so an id is never reused.
 _SHARED = (str, list, tuple, dict, Card, Link, SiteInfo)
+
+
+def _list_of(url: str) -> str:
+    """The first page of the list a page or feed belongs to: 'tags/trade/page/3/' and
+    'tags/trade/feed.xml' -> 'tags/trade/' (other URLs are their own)."""
+    if url.endswith("feed.xml"):
+        return url[: -len("feed.xml")]
+    paged = _PAGED.fullmatch(url)
+    return paged[1] if paged else url
+
+
+_PAGED = re.compile(r"(.*)page/\d+/")  # urls.paged: the list's URL + 'page/N/'
 
 
 def _per_year(items: Sequence[Article]) -> list[tuple[int, int]]:
