@@ -117,16 +117,22 @@ class _RememberedMacro:
     """A macro that keeps its HTML per distinct arguments, and stops keeping it when the
     arguments rarely repeat (a pager is different on every page)."""
 
-    TRIAL = 2000  # calls before deciding whether remembering pays
+    # Calls before deciding whether remembering pays: many, because one list shows every
+    # card once, and only the next lists show them again.
+    TRIAL = 20_000
 
     def __init__(self, macro: jinja2.runtime.Macro):
         self.macro = macro
         self.memo: dict[object, str] | None = {}
-        self.calls = 0
+        self.calls = self.hits = 0
 
     def __call__(self, *args: object, **kwargs: object) -> str:
         memo = self.memo
         if memo is None or "caller" in kwargs:
+            return self.macro(*args, **kwargs)
+        self.calls += 1
+        if self.calls == self.TRIAL and self.hits < self.TRIAL // 20:
+            self.memo = None  # arguments hardly ever repeat: remembering only costs memory
             return self.macro(*args, **kwargs)
         # Types are part of the key: level=1 and level=True are equal, but render differently.
         key = (*((type(a), a) for a in args), *((k, type(v), v) for k, v in kwargs.items()))
@@ -136,9 +142,8 @@ class _RememberedMacro:
             return self.macro(*args, **kwargs)
         if html is None:
             html = memo[key] = self.macro(*args, **kwargs)
-        self.calls += 1
-        if self.calls == self.TRIAL and len(memo) > self.TRIAL // 2:
-            self.memo = None  # most calls were new: remembering only costs memory
+        else:
+            self.hits += 1
         return html
 
     def __getattr__(self, name: str) -> object:
