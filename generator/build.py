@@ -169,8 +169,12 @@ class Builder:
         if all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
             if all(_carded(a) == _carded(b) for a, b in pairs):
                 return _replan_articles(last.plan, [b for _, b in pairs])
-            changed = {b.url: b for _, b in pairs}
-            site = with_articles_replaced(last.plan.planner.site, changed)
+            # Against the planner's model, which body-only rebuilds leave as it was: every
+            # article newer than its copy there (not only this time's) is put in.
+            current = {a.url: a for a in articles}
+            site = last.plan.planner.site
+            changed = {a.url: current[a.url] for a in site.articles if current[a.url] is not a}
+            site = with_articles_replaced(site, changed)
             return plan(site, config, last.plan.index(), last.plan)
         return plan(build_site(articles, _home_country(), self._related), config)
 
@@ -344,20 +348,8 @@ class _LastPlan:
     plan: Plan
 
 
-def _placed(article: Article) -> tuple:
-    """What decides which pages there are and which articles each shows."""
-    return (
-        article.url,
-        article.date,
-        article.section,
-        article.countries,
-        article.places,
-        article.tags,
-    )
-
-
 def _carded(article: Article) -> tuple:
-    """What the cards of an article, on other pages, show besides what _placed covers."""
+    """What the cards of an article, on other pages, show besides what planindex.placed covers."""
     return (article.title, article.summary)
 
 

@@ -15,6 +15,7 @@ import pytest
 from generator import load, write
 from generator.build import Builder
 from generator.config import load_config
+from generator.model import build_site
 from tests.conftest import ROOT
 
 COUNTRIES = ["Ukraine", "South Korea", "Russia", "Brazil", "Germany", "Finland", "Spain"]
@@ -80,13 +81,27 @@ def lose_output(root: Path) -> None:
     edit(root / "content/story-001.md", r"\Z", "\nOne more line.\n")
 
 
+def neighbour(root: Path, story: Path) -> Path:
+    """The file of the article listed just before `story` (its page shows story's card)."""
+    articles = Builder(load_config(root / "site.yaml")).load_content()
+    site = build_site(articles)
+    [article] = [a for a in site.articles if Path(a.path).name == story.name]
+    older = site.older[article.url]
+    assert older is not None
+    return root / "content" / Path(older.path).name
+
+
 def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
     content = root / "content"
     story = content / "story-007.md"
+    before = neighbour(root, story)
     return [
         ("body", lambda: edit(story, r"\Z", "\nAn added paragraph.\n")),
-        ("title", lambda: edit(story, r"^title: .*$", "title: A new headline")),
+        # Its page shows the card of the next step's article (whose URL stays): made again,
+        # it must keep this body.
+        ("neighbour's body", lambda: edit(before, r"\Z", "\nThe neighbour's new paragraph.\n")),
         ("summary", lambda: edit(story, r"^summary: .*$", "summary: Told anew.")),
+        ("title", lambda: edit(story, r"^title: .*$", "title: A new headline")),
         ("lost output", lambda: lose_output(root)),
         ("date", lambda: edit(story, r"^date: .*$", "date: 2024-02-29")),
         ("tags", lambda: edit(story, r"^tags: .*$", "tags: [energy, trade]")),
