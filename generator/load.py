@@ -18,7 +18,7 @@ from generator import urls
 from generator.cache import BodyStore
 from generator.errors import InputError
 from generator.frontmatter import key_lines, safe_load, split
-from generator.workers import quiet_worker
+from generator.workers import WorkerDied, in_workers
 
 REQUIRED = ("title", "date")
 MAX_SLUG = 120  # file names longer than 255 bytes cannot be written
@@ -313,7 +313,10 @@ class ContentLoader:
                 if r[2] is not None and r[2].body.key not in missing
             }
         else:
-            results = _parse_in_workers(pending, self.shown, self.store, self.variant)
+            try:
+                results = _parse_in_workers(pending, self.shown, self.store, self.variant)
+            except WorkerDied as died:
+                raise InputError(str(self.content), str(died)) from None
             bodies = {r[2].body.key: r[4] for r in results if r[2] is not None}
         self.store.put(bodies)
         return [r[:4] for r in results]
@@ -349,7 +352,6 @@ _worker_render: Any = None
 
 def _init_worker(variant: str) -> None:
     global _worker_render
-    quiet_worker()
     _worker_render = _renderer(variant)
 
 
@@ -357,12 +359,5 @@ def _parse_in_workers(
     pending: list[tuple[Path, Stamp]], shown: Any, store: BodyStore, variant: str
 ) -> list[Any]:
     """Parse and render in one process per core: Markdown is the cold build's biggest cost."""
-    import multiprocessing
-    import os
-
     jobs = [(p, s, shown(p), store, variant) for p, s in pending]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    workers = max(1, min(os.cpu_count() or 1, 8))
-    with context.Pool(workers, initializer=_init_worker, initargs=(variant,)) as pool:
-        return pool.map(_parse_and_render, jobs, chunksize=64)
+    return list(in_workers(_parse_and_render, jobs, 64, _init_worker, (variant,)))

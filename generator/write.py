@@ -23,7 +23,7 @@ from typing import Protocol
 
 from generator.errors import InputError
 from generator.plan import Page
-from generator.workers import quiet_worker
+from generator.workers import WorkerDied, in_workers
 
 MANIFEST = ".portal-manifest.json"
 # Above this many pages to render, rendering is spread over one process per core.
@@ -228,7 +228,6 @@ def _render_in_workers(
 ) -> int:
     """Forked workers inherit the pages and templates; each renders and writes a share."""
     import gc
-    import multiprocessing
 
     global _job
     _job = (out, spare, render, pages, fresh)
@@ -240,11 +239,11 @@ def _render_in_workers(
     bounds = [(start, min(start + chunk, len(pages))) for start in range(0, len(pages), chunk)]
     done = 0
     try:
-        workers = min(os.cpu_count() or 1, 8)
-        with multiprocessing.get_context("fork").Pool(workers, quiet_worker) as pool:
-            for count in pool.imap_unordered(_render_chunk, bounds):
-                done += count
-                progress(done, len(pages))
+        for count in in_workers(_render_chunk, bounds):
+            done += count
+            progress(done, len(pages))
+    except WorkerDied as died:
+        raise InputError(str(out), f"{died}; nothing was published") from None
     finally:
         _job = None
         gc.unfreeze()

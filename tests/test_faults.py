@@ -353,3 +353,47 @@ def test_manifest_cut_short_by_a_kill_is_swept(tmp_path: Path) -> None:
     (root / "content" / "article-3.md").unlink()
     assert kill_after(portal(root, "build"), 60)[0] == 0
     assert equals_clean_build(root / "site", root, tmp_path / "clean")
+
+
+DYING_WORKER = """
+import os, sys
+from pathlib import Path
+import generator.write as write
+from generator.build import build
+from generator.config import load_config
+from generator.errors import InputError
+
+parent = os.getpid()
+render_chunk = write._render_chunk
+
+def dying(bounds):
+    if os.getpid() != parent:
+        os.kill(os.getpid(), 9)  # as the kernel kills the biggest process when memory runs out
+    return render_chunk(bounds)
+
+write._render_chunk = dying
+try:
+    build(load_config(Path(sys.argv[1]) / "site.yaml"), say=print, warn=print)
+except InputError as error:
+    print(error)
+    sys.exit(3)
+"""
+
+
+def test_a_render_worker_killed_fails_the_build_instead_of_hanging(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "project")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The timeout is the test: multiprocessing.Pool used to wait forever for the lost pages.
+    done = subprocess.run(
+        [sys.executable, "-c", DYING_WORKER, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "a worker process stopped without finishing (out of memory?)" in done.stdout
+    assert not (root / "site").exists()  # nothing half-made was published
+    code, stderr = kill_after(portal(root, "build"), 120)
+    assert code == 0, stderr
+    is_whole(root / "site")
