@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import os
 import time
@@ -226,6 +227,8 @@ def build(
 
 
 LAST_BUILD = "last-build.json"
+# The libraries whose version shapes the output (bodies, pages, flags, slugs).
+OUTPUT_LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "countryinfo", "slugify")
 
 
 def _inputs_key(config: SiteConfig, drafts: bool, future: bool, with_content: bool = True) -> str:
@@ -241,6 +244,12 @@ def _inputs_key(config: SiteConfig, drafts: bool, future: bool, with_content: bo
         DEFAULT_THEME,
         Path(__file__).parent,  # the generator's code and data
     ]
+    for name in OUTPUT_LIBRARIES:
+        # An upgrade rewrites the package: its new stamp is a new input (found, not imported).
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            stat = os.stat(spec.origin)
+            digest.update(f"{name}\0{spec.origin}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     for folder in folders:
         digest.update(str(folder).encode())
         for entry in _walk(folder):
