@@ -132,13 +132,19 @@ class Tab:
             ),
         )
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._failed)
         page.on(
             "response",
             lambda r: (
                 self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None
             ),
         )
+
+    def _failed(self, request: Any) -> None:
+        # Following a link cancels what the page was still loading (its favicon, say): that is
+        # no fault. A file really missing answers 404, which the response handler records.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} ({request.failure})")
 
     def open(self, url: str) -> Any:
         response = self.page.goto(url)
