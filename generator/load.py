@@ -117,9 +117,12 @@ def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[
             ]
         )
     digest = hashlib.sha256(data).hexdigest()
+    # The rendered body is kept by the hash of the Markdown alone: editing the front matter (a
+    # title, a tag) does not render the body again, nor even load Markdown.
+    body_digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     article = Article(
         path=shown,
-        body=Body(f"{variant}:{digest}", store),
+        body=Body(f"{variant}:{body_digest}", store),
         digest=digest,
         extra={k: v for k, v in fields.items() if k not in _KNOWN},
         **values,
@@ -305,13 +308,10 @@ class ContentLoader:
             results = [
                 _parse_one(p, s, self.shown(p), self.store, self.variant) for p, s in pending
             ]
-            missing = self.store.has(r[2].body.key for r in results if r[2] is not None)
-            render = _renderer(self.variant)
-            bodies = {
-                r[2].body.key: render(r[4])
-                for r in results
-                if r[2] is not None and r[2].body.key not in missing
-            }
+            stored = self.store.has(r[2].body.key for r in results if r[2] is not None)
+            new = [r for r in results if r[2] is not None and r[2].body.key not in stored]
+            render = _renderer(self.variant) if new else None
+            bodies = {r[2].body.key: render(r[4]) for r in new} if render else {}
         else:
             try:
                 results = _parse_in_workers(pending, self.shown, self.store, self.variant)
