@@ -168,7 +168,7 @@ class Builder:
             return plan(build_site(articles, _home_country(), self._related), config)
         pairs = [(a, b) for a, b in zip(last.articles, articles, strict=True) if a is not b]
         if all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
-            if all(_carded(a) == _carded(b) for a, b in pairs):
+            if all(planindex.carded(a) == planindex.carded(b) for a, b in pairs):
                 return _replan_articles(last.plan, [b for _, b in pairs])
             # Against the planner's model, which body-only rebuilds leave as it was: every
             # article newer than its copy there (not only this time's) is put in.
@@ -355,11 +355,6 @@ class _LastPlan:
     sources: str  # _inputs_key without content: options, templates, static files, code
     articles: list[Article]
     plan: Plan
-
-
-def _carded(article: Article) -> tuple:
-    """What the cards of an article, on other pages, show besides what planindex.placed covers."""
-    return (article.title, article.summary)
 
 
 def _replan_articles(previous: Plan, changed: list[Article]) -> Plan:

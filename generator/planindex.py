@@ -30,6 +30,11 @@ def placed(article: Article) -> tuple[object, ...]:
     return (a.url, a.date, a.section, a.countries, a.places, a.tags)
 
 
+def carded(article: Article) -> tuple[str, str]:
+    """What an article's card shows on other pages besides what `placed` covers."""
+    return (article.title, article.summary)
+
+
 def structure_key(articles: Sequence[Article], sources: str) -> str:
     """What decides the pages and what each shows, but for titles, summaries and bodies.
     `sources` stands for the options, templates, static files and code."""
@@ -55,7 +60,7 @@ class PlanIndex:
             known = self.articles.get(article.url)
             if known is None:
                 return None
-            if known[:2] != (article.title, article.summary):
+            if known[:2] != carded(article):
                 cards.add(article.url)
             if known[2] != article.digest:
                 files.add(article.url)
@@ -80,7 +85,7 @@ def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page])
     """The index of a plan: what each page shows, and what it showed it from."""
     return PlanIndex(
         structure,
-        {a.url: (a.title, a.summary, a.digest) for a in articles},
+        {a.url: (*carded(a), a.digest) for a in articles},
         [
             (p.url, p.template, p.fingerprint, p.cards, p.article)
             for p in pages
