@@ -1,10 +1,11 @@
-"""Write a deterministic benchmark corpus: N seed-like articles for portal, Hugo and Pelican.
+"""Write a deterministic benchmark corpus: N seed-like articles for portal, Hugo, Pelican, Eleventy.
 
     python bench/corpus.py N OUTDIR [--seed 42]
 
 OUTDIR/site.yaml + OUTDIR/content/*.md   portal (themes_dir: the repository's themes/)
 OUTDIR/hugo/                             Hugo: config.toml, content/*.md, layouts/ (a copy)
 OUTDIR/pelican/                          Pelican: pelicanconf.py, content/*.md, theme/ (a copy)
+OUTDIR/eleventy/                         Eleventy: eleventy.config.mjs, content/*.md, templates
 
 Article i depends only on (seed, i): the corpus of 1,000 is the first 1,000 of the 10,000.
 """
@@ -213,6 +214,27 @@ def pelican_text(item: Item) -> str:
     )
 
 
+def eleventy_text(item: Item) -> str:
+    """Eleventy: the URL is the front matter `permalink`; its config makes the taxonomies
+    (tags, countries, section, the year of the date), as it has none of its own."""
+    url = f"/{item.date.year:04d}/{item.date.month:02d}/{item.slug}/"
+    return (
+        "---\n"
+        f"title: {q(item.title)}\n"
+        f"date: {item.date.isoformat()}\n"
+        f"permalink: {url}\n"
+        f"slug: {item.slug}\n"
+        f"summary: {q(item.summary)}\n"
+        f"source: {q(item.source)}\n"
+        f"places: {q(list(item.places))}\n"
+        f"tags: {q(list(item.tags))}\n"
+        f"countries: {q(list(item.countries))}\n"
+        f"section: {q(item.section)}\n"
+        "---\n\n"
+        f"{item.body}\n"
+    )
+
+
 SITE_YAML = """\
 # Benchmark corpus (bench/corpus.py). themes_dir points at the repository's themes/.
 title: Benchmark Cooperation News
@@ -233,8 +255,8 @@ search: false
 
 
 def write_corpus(count: int, out: Path, seed: int = 42) -> None:
-    """Write the three trees; an existing OUTDIR's generated parts are replaced."""
-    for sub in ("content", "hugo", "pelican", "site"):
+    """Write the four trees; an existing OUTDIR's generated parts are replaced."""
+    for sub in ("content", "hugo", "pelican", "eleventy", "site"):
         shutil.rmtree(out / sub, ignore_errors=True)
     ours, hugo, pelican = out / "content", out / "hugo" / "content", out / "pelican" / "content"
     for folder in (ours, hugo, pelican):
@@ -244,12 +266,18 @@ def write_corpus(count: int, out: Path, seed: int = 42) -> None:
     shutil.copytree(PEERS / "hugo" / "layouts", out / "hugo" / "layouts")
     shutil.copy(PEERS / "pelican" / "pelicanconf.py", out / "pelican" / "pelicanconf.py")
     shutil.copytree(PEERS / "pelican" / "theme", out / "pelican" / "theme")
+    # Eleventy's whole folder (config, templates, content/'s data file naming the layout), but
+    # not what an install or a build leaves in it.
+    skip = shutil.ignore_patterns("node_modules", "_site", "package-lock.json")
+    shutil.copytree(PEERS / "eleventy", out / "eleventy", ignore=skip)
+    eleventy = out / "eleventy" / "content"
     for index in range(count):
         item = make_item(seed, index)
         name = f"{item.slug}.md"
         (ours / name).write_text(portal_text(item), "utf-8")
         (hugo / name).write_text(hugo_text(item), "utf-8")
         (pelican / name).write_text(pelican_text(item), "utf-8")
+        (eleventy / name).write_text(eleventy_text(item), "utf-8")
     (out / "corpus.json").write_text(json.dumps({"count": count, "seed": seed}) + "\n")
 
 

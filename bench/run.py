@@ -1,14 +1,16 @@
-"""Benchmark portal against Hugo and Pelican on generated corpora; writes bench/RESULTS.md.
+"""Benchmark portal against Hugo, Pelican and Eleventy on generated corpora; writes RESULTS.md.
 
-    python bench/run.py [--sizes 1000,10000] [--runs 3] [--huge] [--only ours,hugo,pelican]
+    python bench/run.py [--sizes 1000,10000] [--runs 3] [--huge] [--only ours,hugo,eleventy]
 
-Every build is a whole process. Per size and run, the tools take turns (ours, Hugo, Pelican),
-each going through: cold build (no cache, no output), no-change rebuild, rebuild after editing
-one article's body, after editing its title, after editing the base template. Medians of the
-runs are reported; peak memory is the child's maximum resident set size (os.wait4).
+Every build is a whole process. Per size and run, the tools take turns (ours, Hugo, Pelican,
+Eleventy), each going through: cold build (no cache, no output), no-change rebuild, rebuild after
+editing one article's body, after editing its title, after editing the base template. Medians of
+the runs are reported; peak memory is the child's maximum resident set size (os.wait4).
 
 Raw numbers are kept in bench/results.json and merged across invocations (a later run replaces
 the sizes and tools it measures), so Pelican at 10,000 can be measured once with --runs 1.
+The peers are installed outside the repository: Pelican in PEERS_VENV, Eleventy in PEERS_NODE
+(see bench/NOTES.md).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ from corpus import write_corpus  # noqa: E402
 RESULTS_MD = BENCH / "RESULTS.md"
 RESULTS_JSON = BENCH / "results.json"
 PEERS_VENV = Path("/tmp/bench-peers-venv")
+PEERS_NODE = Path("/tmp/bench-peers-node")  # npm ci of bench/peers/eleventy/package*.json
+ELEVENTY = PEERS_NODE / "node_modules" / ".bin" / "eleventy"
+PEERS = {"hugo": "Hugo", "pelican": "Pelican", "eleventy": "Eleventy"}  # in report order
 SCENARIOS = {
     "cold": "cold build (no cache, empty output)",
     "nochange": "no-change rebuild",
@@ -135,6 +140,18 @@ def tools(work: Path, portal: list[str], env: dict[str, str] | None) -> dict[str
             "Title: ",
             "output",
         ),
+        # No cache of its own between processes: every build is a full one, like Hugo's.
+        "eleventy": Tool(
+            "eleventy",
+            "Eleventy",
+            work / "eleventy",
+            [str(ELEVENTY), "--quiet"],
+            ["_site", ".cache"],
+            "content",
+            "_includes/layouts/base.njk",
+            "title: ",
+            "_site",
+        ),
     }
 
 
@@ -142,7 +159,8 @@ def prepare(size: int, corpora: Path, seed: int, source: Path) -> Path:
     """A fresh work copy of the corpus of `size` (generated once), with ours' theme copied in."""
     corpus = corpora / f"corpus-{size}"
     stamp = corpus / "corpus.json"
-    if not stamp.exists() or json.loads(stamp.read_text()) != {"count": size, "seed": seed}:
+    stale = not stamp.exists() or json.loads(stamp.read_text()) != {"count": size, "seed": seed}
+    if stale or not (corpus / "eleventy").is_dir():  # corpora written before Eleventy was a peer
         print(f"generating {size:,} articles into {corpus}/", flush=True)
         write_corpus(size, corpus, seed)
     work = corpora / f"work-{size}"
@@ -331,6 +349,12 @@ def version(command: list[str]) -> str:
     return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
 
 
+def npm_version(package: str) -> str:
+    """The version of a package installed in PEERS_NODE (markdown-it: Eleventy's Markdown)."""
+    manifest = PEERS_NODE / "node_modules" / package / "package.json"
+    return json.loads(manifest.read_text())["version"] if manifest.exists() else "not installed"
+
+
 def machine(portal: list[str], revision: str) -> dict[str, str]:
     meminfo = Path("/proc/meminfo").read_text()
     total = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1)) / 1024 / 1024
@@ -344,6 +368,9 @@ def machine(portal: list[str], revision: str) -> dict[str, str]:
         "portal": f"portal at git {revision}",
         "hugo": version(["hugo", "version"]),
         "pelican": "Pelican " + version([str(PEERS_VENV / "bin" / "pelican"), "--version"]),
+        "eleventy": f"Eleventy {version([str(ELEVENTY), '--version'])} on Node "
+        + version(["node", "--version"])
+        + f", markdown-it {npm_version('markdown-it')}",
         "markdown (ours, Pelican)": version(
             [str(python), "-c", "import markdown; print(markdown.__version__)"]
         )
@@ -377,9 +404,8 @@ def ratio(ours: float | None, theirs: float | None) -> str:
 def size_table(data: dict[str, dict], metric: str = "wall") -> list[str]:
     """Medians per scenario of `metric` (wall or cpu seconds), ours and each peer, with ratios."""
     ours = data.get("ours")
-    peers = [p for p in ("hugo", "pelican") if p in data]
-    labels = {"hugo": "Hugo", "pelican": "Pelican"}
-    head = "| scenario | ours |" + "".join(f" {labels[p]} | ours ÷ {labels[p]} |" for p in peers)
+    peers = [p for p in PEERS if p in data]
+    head = "| scenario | ours |" + "".join(f" {PEERS[p]} | ours ÷ {PEERS[p]} |" for p in peers)
     rows = [head, "|---|---:|" + "---:|---:|" * len(peers)]
 
     def value(name: str, scenario: str) -> float | None:
@@ -414,7 +440,7 @@ def exponent_lines(results: dict[str, dict]) -> list[str]:
     lines = []
     for a, b in zip(sizes, sizes[1:], strict=False):
         lines.append(f"From {a:,} to {b:,} articles, time ∝ N^k with k =")
-        for name, label in (("ours", "ours"), ("hugo", "Hugo"), ("pelican", "Pelican")):
+        for name, label in {"ours": "ours", **PEERS}.items():
             if name in results[str(a)] and name in results[str(b)]:
                 parts = []
                 for scenario in SCENARIOS:
@@ -501,7 +527,10 @@ def write_report(results: dict[str, dict], info: dict[str, str]) -> None:
         info = {**info, "portal": "portal at git " + ", ".join(sorted(revisions))}
     lines += [f"- {k}: {v}" for k, v in info.items()]
     lines += ["", "## Commands", "", "```sh"]
-    lines.append("python bench/corpus.py N DIR  # the corpus: DIR/content, DIR/hugo, DIR/pelican")
+    lines.append(
+        "python bench/corpus.py N DIR  # the corpus: DIR/content, DIR/hugo, DIR/pelican, "
+        "DIR/eleventy"
+    )
     invocations = {e["invocation"]: None for size in results.values() for e in size.values()}
     lines += ["# measured with:", *invocations]
     for size in sorted(results, key=int):
@@ -511,7 +540,11 @@ def write_report(results: dict[str, dict], info: dict[str, str]) -> None:
     for size in sorted(results, key=int):
         lines += [f"## {int(size):,} articles", "", "Wall-clock time (median):", ""]
         lines += size_table(results[size]) + [""]
-        lines += ["CPU time, user + sys (median; Hugo runs on both cores):", ""]
+        lines += [
+            "CPU time, user + sys (median; Hugo runs on both cores, Eleventy's Node partly, "
+            "with its helper threads):",
+            "",
+        ]
         lines += size_table(results[size], "cpu") + [""]
     lines += ["## Inside `portal serve`", ""] + serve_lines(results)
     lines += ["## Against the targets", ""] + target_lines(results)
@@ -561,7 +594,12 @@ def main() -> None:
     parser.add_argument(
         "--pelican-runs", type=int, default=None, help="Pelican's runs at >= 10,000"
     )
-    parser.add_argument("--only", default="ours,hugo,pelican", help="tools: ours,hugo,pelican")
+    parser.add_argument(
+        "--eleventy-runs", type=int, default=None, help="Eleventy's runs at >= 10,000"
+    )
+    parser.add_argument(
+        "--only", default="ours,hugo,pelican,eleventy", help="tools: ours,hugo,pelican,eleventy"
+    )
     parser.add_argument("--skip-peers", action="store_true", help="only ours")
     parser.add_argument("--profile", action="store_true", help="cProfile our cold build")
     parser.add_argument("--fresh", action="store_true", help="forget earlier bench/results.json")
@@ -578,13 +616,13 @@ def main() -> None:
     args.revision = snapshot(args)
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.huge else [])
     names = ["ours"] if args.skip_peers else [n for n in args.only.split(",") if n]
-    runs = {n: args.runs for n in names}
+    fewer = {"pelican": args.pelican_runs, "eleventy": args.eleventy_runs}
     results = (
         {} if args.fresh or not RESULTS_JSON.exists() else json.loads(RESULTS_JSON.read_text())
     )
     for size in [] if args.report_only else sizes:
-        if "pelican" in runs and args.pelican_runs and size >= 10_000:
-            runs["pelican"] = args.pelican_runs
+        # The slow peers may run fewer times at the large sizes (their minutes add up).
+        runs = {n: (fewer.get(n) if size >= 10_000 else None) or args.runs for n in names}
         measured = bench_size(size, names, runs, args)
         results.setdefault(str(size), {}).update(measured)
         RESULTS_JSON.write_text(json.dumps(results, indent=1) + "\n")
