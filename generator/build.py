@@ -14,7 +14,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -175,8 +175,7 @@ class Builder:
             current = {a.url: a for a in articles}
             site = last.plan.planner.site
             changed = {a.url: current[a.url] for a in site.articles if current[a.url] is not a}
-            site = with_articles_replaced(site, changed)
-            return plan(site, config, last.plan.index(), last.plan)
+            return _replan_cards(last.plan, with_articles_replaced(site, changed), changed)
         return plan(build_site(articles, _home_country(), self._related), config)
 
     def _only_content(self, changed: Collection[Path]) -> bool:
@@ -345,9 +344,24 @@ class Plan:
     render: Callable[[Page], bytes]
     planner: Planner
     renderer: Renderer
+    # Article URL -> positions of the pages showing it (its own page, or its card). Made on
+    # first use and shared with the plans amended from this one: their pages are in this order.
+    showing: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
-    def index(self) -> planindex.PlanIndex:
-        return planindex.index_of("", self.planner.site.articles, self.pages)
+    def pages_showing(self, urls: Collection[str]) -> list[int]:
+        """Positions of the pages showing any of these articles."""
+        if not self.showing:
+            for position, page in enumerate(self.pages):
+                for url in page.cards:
+                    self.showing.setdefault(url, []).append(position)
+                if page.article is not None and page.article not in page.cards:
+                    self.showing.setdefault(page.article, []).append(position)
+        return sorted({p for url in urls for p in self.showing.get(url, ())})
+
+    def amended(self, pages: list[Page], planner: Planner) -> Plan:
+        """This plan with some pages planned again, in the same order."""
+        render = _renderer_of(self.renderer, planner)
+        return Plan(pages, render, planner, self.renderer, self.showing)
 
 
 @dataclass(frozen=True)
@@ -367,18 +381,26 @@ def _replan_articles(previous: Plan, changed: list[Article]) -> Plan:
         else page
         for page in previous.pages
     ]
-    return Plan(pages, previous.render, previous.planner, previous.renderer)
+    return previous.amended(pages, previous.planner)
 
 
-def plan(
-    site: Site,
-    config: SiteConfig,
-    previous: planindex.PlanIndex | None = None,
-    last: Plan | None = None,
-) -> Plan:
+def _replan_cards(previous: Plan, site: Site, changed: dict[str, Article]) -> Plan:
+    """The previous plan with the pages showing changed articles (their own pages, and those
+    with their cards: lists, feeds, neighbours) planned anew from `site`, which files and
+    orders every article as the previous plan's site did."""
+    planner = previous.planner.with_site(site, changed)
+    positions = previous.pages_showing(changed)
+    pages = list(previous.pages)
+    made = {page.url: page for page in planner.pages(only={pages[p].url for p in positions})}
+    for position in positions:
+        pages[position] = made[pages[position].url]
+    return previous.amended(pages, planner)
+
+
+def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = None) -> Plan:
     """Every page of the site, with the renderer that turns one into bytes. With the index of
     an earlier plan of the same structure, only pages showing changed articles are planned; the
-    others are that plan's pages (`last`, in watch mode) or kept without a context."""
+    others are kept without a context."""
     from generator.gazetteer import load_gazetteer
     from generator.render import Renderer
 
@@ -390,8 +412,7 @@ def plan(
             raise InputError(str(theme / "static" / name), "no such static file")
         return static[name].url
 
-    # The same sources as the last plan's: its renderer has the templates compiled already.
-    renderer = last.renderer if last else Renderer(config, asset_url, DEFAULT_THEME)
+    renderer = Renderer(config, asset_url, DEFAULT_THEME)
     gazetteer = load_gazetteer()
 
     def flag_of(name: str) -> str:
@@ -407,8 +428,7 @@ def plan(
         lambda t: renderer.template_digest(t) + asset_digest,
         home=gazetteer.home,
     )
-    kept = {p.url: p for p in last.pages if p.template} if last else None
-    replanned = previous.replan(planner, site.articles, kept) if previous else None
+    replanned = previous.replan(planner, site.articles) if previous else None
     if replanned is None:
         pages = list(planner.pages())
         pages.append(planner.sitemap(pages))
@@ -418,9 +438,13 @@ def plan(
     pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
+    return Plan(pages, _renderer_of(renderer, planner), planner, renderer)
+
+
+def _renderer_of(renderer: Renderer, planner: Planner) -> Callable[[Page], bytes]:
     # A page kept from the index has no context: made again if it must be rendered after all
     # (its output file went missing from both folders).
-    return Plan(pages, lambda page: renderer.render(planner.made_again(page)), planner, renderer)
+    return lambda page: renderer.render(planner.made_again(page))
 
 
 def _output_folder(config: SiteConfig) -> Path:

@@ -4,11 +4,12 @@ fingerprint of everything it shows, so the writer renders only the pages that ch
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,9 +115,25 @@ class Planner:
         self._cards: dict[str, Card] = {}
         self._card_texts: dict[str, str] = {}  # url -> the card's fingerprint text
         self._links: dict[Term, Link] = {}
+        self._extras: dict[Term, dict[str, Any]] = {}  # what a term's list pages show of it
         self._fingerprints = _Fingerprints()
         self.common = self._common()
         self._common_digest = self._fingerprints.digest(self.common)
+
+    def with_site(self, site: Site, changed: Collection[str]) -> Planner:
+        """A planner of `site`, this one's site with the articles of the `changed` URLs edited
+        but filed and ordered as before (see model.with_articles_replaced): what this one
+        worked out from the structure (links, the common context, a term's partners and
+        charts) and the cards of the other articles are kept."""
+        other = copy.copy(self)
+        other.site = site
+        other._cards, other._card_texts = dict(self._cards), dict(self._card_texts)
+        for url in changed:
+            other._cards.pop(url, None)
+            other._card_texts.pop(url, None)
+        # A fresh memo: the old one holds the contexts of every page planned so far.
+        other._fingerprints = _Fingerprints()
+        return other
 
     def pages(self, only: Container[str] | None = None) -> Iterator[Page]:
         """Every page of the site, articles first; or only those whose URL is in `only`."""
@@ -139,16 +156,7 @@ class Planner:
             for term, items in by_term.items():
                 if lists is not None and term.url not in lists:
                     continue  # its partners and charts are not worked out for nothing
-                extra: dict[str, Any] = {"term": self._link(term), "kind": kind}
-                if kind == "country":
-                    extra["partners"] = self._partners(term)
-                    extra["timeline"] = self._year_chart(term.name, items)
-                if kind == "pair":
-                    extra["pair"] = [
-                        self._link(site.term("country", n)) for n in term.name.split(PAIR_SEPARATOR)
-                    ]
-                    extra["years"] = [(y, n) for y, n in _per_year(items) if n]
-                    extra["timeline"] = self._year_chart(term.name, items)
+                extra = self._extra(term, items)
                 feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
                 yield from self.listing(term.url, "term.html", items, term.name, extra, feeds, only)
                 if kind in FEED_KINDS and wanted(urls.feed(term.url)):
@@ -249,6 +257,26 @@ class Planner:
             fingerprint = fingerprints.digest_text(shared + own)
             cards = tuple(card.url for card in shown)
             yield self.page(page_urls[number - 1], template, context, fingerprint, cards)
+
+    def _extra(self, term: Term, items: Sequence[Article]) -> dict[str, Any]:
+        """What the list pages of a term show of it besides cards: worked out once per
+        planner, and kept by `with_site` (it depends on the structure only)."""
+        extra = self._extras.get(term)
+        if extra is not None:
+            return extra
+        kind, site = term.kind, self.site
+        extra = {"term": self._link(term), "kind": kind}
+        if kind == "country":
+            extra["partners"] = self._partners(term)
+            extra["timeline"] = self._year_chart(term.name, items)
+        if kind == "pair":
+            extra["pair"] = [
+                self._link(site.term("country", n)) for n in term.name.split(PAIR_SEPARATOR)
+            ]
+            extra["years"] = [(y, n) for y, n in _per_year(items) if n]
+            extra["timeline"] = self._year_chart(term.name, items)
+        self._extras[term] = extra
+        return extra
 
     def listing_urls(self, url: str, items: Sequence[Article]) -> tuple[str, ...]:
         count = max(1, -(-len(items) // self.config.paginate))

@@ -48,12 +48,9 @@ class PlanIndex:
     articles: dict[str, tuple[str, str, str]]  # url -> title, summary, digest of the file
     pages: list[tuple[str, str, str, tuple[str, ...], str | None]]  # see Page
 
-    def replan(
-        self, planner: Planner, articles: Sequence[Article], kept: dict[str, Page] | None = None
-    ) -> list[Page] | None:
+    def replan(self, planner: Planner, articles: Sequence[Article]) -> list[Page] | None:
         """The pages of the index, those showing a changed article planned again, the others
-        as they were: the `kept` page of that URL, or one without a context. None if the
-        index does not fit these articles."""
+        as they were, without a context. None if the index does not fit these articles."""
         cards: set[str] = set()  # articles whose title or summary changed
         files: set[str] = set()  # articles whose file changed
         for article in articles:
@@ -72,11 +69,8 @@ class PlanIndex:
         made = {page.url: page for page in planner.pages(only=wanted)}
         if made.keys() != wanted:
             return None  # a page the index names is not in the site: plan everything
-        kept = kept or {}
         return [
-            made.get(url)
-            or kept.get(url)
-            or Page(url, template, None, fingerprint, None, shown, about)
+            made.get(url) or Page(url, template, None, fingerprint, None, shown, about)
             for url, template, fingerprint, shown, about in self.pages
         ]
 
