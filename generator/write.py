@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
-import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +25,10 @@ from generator.errors import InputError
 from generator.plan import Page
 from generator.workers import WorkerDied, in_workers
 
-MANIFEST = ".portal-manifest.json"
+MANIFEST = ".portal-manifest"
+# The manifest's name and format before 2026-11-23 (JSON): accepted as portal's own, not read.
+OLD_MANIFEST = ".portal-manifest.json"
+MANIFEST_HEADER = "portal manifest 2"
 # Above this many pages to render, rendering is spread over one process per core.
 PARALLEL_MIN = 400
 
@@ -107,6 +110,7 @@ def write_site(
         trusted_held = held if trusted else None
         wanted.update(_derive(derived, out, spare, previous_derived, remake, trusted_held))
     _remove_stale(spare, wanted, held, swept)
+    (spare / OLD_MANIFEST).unlink(missing_ok=True)
     _write_manifest(spare, wanted)
     _swap(spare, out)
     try:
@@ -141,6 +145,7 @@ def _catch_up(out: Path, spare: Path, wanted: dict[str, str], holds: dict[str, s
                 pass
         _link(out, spare, name)
     _remove_stale(spare, wanted, holds, sweep=False)
+    (spare / OLD_MANIFEST).unlink(missing_ok=True)
     _link(out, spare, MANIFEST)  # the same file: this process's own, so trusted next time
 
 
@@ -322,9 +327,8 @@ def _check(out: Path, pages: Sequence[Page]) -> None:
         if page.output in seen:
             raise InputError(str(out / page.output), "two pages would be written to this file")
         seen.add(page.output)
-    if out.exists() and (
-        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
-    ):
+    ours = (out / MANIFEST).exists() or (out / OLD_MANIFEST).exists()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not ours)):
         raise InputError(
             str(out),
             f"exists and was not written by portal (no {MANIFEST}); "
@@ -332,9 +336,12 @@ def _check(out: Path, pages: Sequence[Page]) -> None:
         )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _inside(name: str) -> bool:
-    """A relative, normalised POSIX path with no '..', no NUL and no backslash."""
-    if not name or name.startswith("/") or "\x00" in name or "\\" in name or ":" in name:
+    """A relative, normalised POSIX path with no '..', no control character, no backslash."""
+    if not name or name.startswith("/") or _CONTROL.search(name) or "\\" in name or ":" in name:
         return False
     parts = name.split("/")
     return all(part not in ("", ".", "..") for part in parts)
@@ -353,21 +360,42 @@ def _read_manifest(folder: Path) -> tuple[dict[str, str], bool]:
         known = _manifests.get(_identity(stat))
         if known is not None:
             return known
-        data = json.loads(path.read_text("utf-8"))
+        manifest = parse_manifest(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}, False
-    manifest = data if isinstance(data, dict) else {}
     _manifests[_identity(stat)] = (manifest, False)
     return manifest, False
 
 
 def _write_manifest(folder: Path, manifest: dict[str, str]) -> None:
     path = folder / MANIFEST
-    # Compact: with `indent`, json falls back from its C encoder (25 ms at 25,000 pages).
-    path.write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")))
+    path.write_text(manifest_text(manifest), "utf-8")
     if len(_manifests) > 8:
         _manifests.clear()
     _manifests[_identity(path.stat())] = (manifest, True)
+
+
+def manifest_text(manifest: dict[str, str]) -> str:
+    """A header with the count, then one `fingerprint<TAB>file` line per file, sorted (the
+    same files, the same bytes, whatever the order of the pages). Nothing to escape: file
+    names hold no control characters (`_inside`), nor do fingerprints. At 25,000 files, a
+    fifth of the time JSON takes."""
+    lines = sorted([f"{fingerprint}\t{name}\n" for name, fingerprint in manifest.items()])
+    text = f"{MANIFEST_HEADER} {len(manifest)}\n" + "".join(lines)
+    if text.count("\t") != len(manifest) or text.count("\n") != len(manifest) + 1:
+        raise ValueError("a page's name or fingerprint has a tab or a line break")  # a bug
+    return text
+
+
+def parse_manifest(text: str) -> dict[str, str]:
+    """The manifest in `text`; ValueError if it is not whole (a build killed writing it)."""
+    header, _, body = text.partition("\n")
+    name, _, count = header.rpartition(" ")
+    fields = body.replace("\n", "\t").split("\t")
+    # Two fields per line, and the empty one after the last line break.
+    if name != MANIFEST_HEADER or not count.isdigit() or len(fields) != 2 * int(count) + 1:
+        raise ValueError("not a whole manifest")
+    return dict(zip(fields[1::2], fields[0:-1:2], strict=True))
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:

@@ -12,6 +12,8 @@ import pytest
 
 from generator.build import build
 from generator.config import load_config
+from generator.errors import InputError
+from generator.write import MANIFEST, OLD_MANIFEST, manifest_text, parse_manifest
 from tests.conftest import ROOT, content_by_seed
 from tests.htmlcheck import crawl, parse
 
@@ -225,6 +227,43 @@ def test_deleted_article_leaves_no_stale_file(tmp_path: Path) -> None:
     assert not (out / "2020/12").exists()
     assert not (out / "countries/ukraine").exists()
     assert "Ukraine" not in (out / "index.html").read_text("utf-8")
+
+
+def test_output_folder_of_an_older_version_is_taken_over_and_others_refused(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path)
+    out = build_project(root)
+    # A site built before the manifest became lines of text: its JSON manifest marks the folder
+    # as portal's; the next build rebuilds it in full and removes the old manifest.
+    old = json.dumps({page: "x" for page in parse_manifest((out / MANIFEST).read_text("utf-8"))})
+    for folder in (out, root / ".site.prev"):
+        (folder / MANIFEST).unlink()
+        (folder / OLD_MANIFEST).write_text(old, "utf-8")
+    build_project(root)
+    for folder in (out, root / ".site.prev"):
+        assert not (folder / OLD_MANIFEST).exists()
+        manifest = parse_manifest((folder / MANIFEST).read_text("utf-8"))
+        assert "index.html" in manifest and "x" not in manifest.values()
+    assert "Test Portal" in (out / "index.html").read_text("utf-8")
+    # A folder portal did not write is never written into.
+    foreign = make_project(tmp_path / "other", output_dir="public")
+    (foreign / "public").mkdir()
+    (foreign / "public" / "notes.txt").write_text("mine", "utf-8")
+    with pytest.raises(InputError, match="not written by portal"):
+        build_project(foreign)
+    assert [p.name for p in (foreign / "public").iterdir()] == ["notes.txt"]
+
+
+def test_manifest_is_read_back_whole_or_not_at_all() -> None:
+    manifest = {"index.html": "a" * 32, "assets/style.1f2e.css": "assets/style.1f2e.css"}
+    text = manifest_text(manifest)
+    assert parse_manifest(text) == manifest
+    for cut in range(len(text)):  # a build killed while writing it
+        with pytest.raises(ValueError):
+            parse_manifest(text[:cut])
+    with pytest.raises(ValueError):
+        manifest_text({"a\nb.html": "f"})
 
 
 def test_site_templates_override_theme_and_assets_are_hashed(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from generator.build import build
 from generator.cache import body_store
 from generator.config import load_config
 from generator.load import parse_file
-from generator.write import MANIFEST
+from generator.write import MANIFEST, parse_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 200
@@ -84,7 +84,7 @@ def tree_hash(folder: Path) -> str:
 
 def is_whole(site: Path) -> None:
     """The folder holds exactly the files its manifest lists."""
-    listed = set(json.loads((site / MANIFEST).read_text("utf-8")))
+    listed = set(parse_manifest((site / MANIFEST).read_text("utf-8")))
     present = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert present - {MANIFEST} == listed, (present ^ listed) - {MANIFEST}
 

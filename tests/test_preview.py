@@ -255,7 +255,7 @@ def test_server_never_leaves_its_folder(preview: Running, tmp_path: Path) -> Non
         "%2e%2e/%2e%2e/secret.txt",
         "%2e%2e%2f%2e%2e%2fsecret.txt",
         "link/secret.txt",
-        ".portal-manifest.json",
+        ".portal-manifest",
         "%00",
     ):
         request = urllib.request.Request(preview.base_url + path)
