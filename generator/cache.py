@@ -170,15 +170,20 @@ class DeltaStore:
         return dict(entries)
 
     def write(
-        self, entries: dict[Any, Any], same: Callable[[Any, Any], bool] = operator.is_
+        self,
+        entries: dict[Any, Any],
+        same: Callable[[Any, Any], bool] = operator.is_,
+        changed: set[Any] | None = None,
     ) -> None:
-        """Save `entries`; values not the `same` as those read are the changed ones."""
+        """Save `entries`; values not the `same` as those read are the changed ones, unless
+        the caller knows which keys `changed` since the last read or write."""
         if self.path is None:
             return
         loaded = self._loaded
-        missing = object()
-        changed = {k for k, v in entries.items() if not same(loaded.get(k, missing), v)}
-        changed |= loaded.keys() - entries.keys()
+        if changed is None:
+            missing = object()
+            changed = {k for k, v in entries.items() if not same(loaded.get(k, missing), v)}
+            changed |= loaded.keys() - entries.keys()
         delta = self._delta | changed
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

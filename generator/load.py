@@ -246,6 +246,10 @@ class ContentLoader:
         self.store = cache.body_store(cache_dir / cache.BODIES_NAME if cache_dir else None)
         self.shown = shown
         self._known: dict[str, tuple[Stamp, Article]] | None = None
+        self._order: list[str] | None = None  # the keys of the last load, sorted
+        self._failed: set[str] = set()  # files the last load could not read: read again
+        folder = str(content)
+        self._prefix = "" if folder == "." else folder + os.sep  # key == str(Path(folder, name))
         self._checked: object = None  # the store file last checked for missing bodies
         self._index = cache.article_index(cache_dir)
 
@@ -253,31 +257,54 @@ class ContentLoader:
         """Every article, in file-name order, and every problem found. `hint`, from a watcher,
         names the only files (as `content/name.md`) that may have changed since the last load:
         the others are not looked at again."""
-
         if self._known is None:
             self._known = self._index.read()
         known = self._known
+        # Watching: unless another process replaced the body store, whose bodies must then be
+        # checked again (_scan).
+        watching = hint is not None and self._order is not None
+        if watching and self._checked == self.store.generation():
+            current, pending, changed = self._look_at(hint, known)
+        else:
+            current, pending = self._scan(known)
+            changed = None
+        errors: list[InputError] = []
+        self._failed = set()
+        for path, stamp, article, problems in self._parse(sorted(pending)):
+            if article is not None:
+                current[str(path)] = (stamp, article)
+            else:
+                self._failed.add(str(path))
+            errors.extend(problems)
+        if pending or changed or (changed is None and current != known):
+            self._index.write(current, changed=changed)  # the few entries that changed, as a rule
+            self._known = current
+        if changed is None or current.keys() != known.keys():
+            self._order = sorted(current)  # sorting 10,000 names costs a few milliseconds
+        articles = [current[key][1] for key in self._order]
+        if pending and hint is None:
+            # Bodies of deleted or edited files go; a watching process leaves this to the next
+            # full load (a stale body costs disk space, never a wrong page).
+            self.store.keep_only({a.body.key for a in articles})
+        self._checked = self.store.generation()
+        return articles, errors
+
+    def _scan(self, known: dict[str, tuple[Stamp, Article]]) -> tuple[dict, list]:
+        """Every file of the folder: those unchanged since `known`, and those to parse."""
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
-        folder = str(self.content)
-        prefix = "" if folder == "." else folder + os.sep  # so key == str(Path(folder, name))
-        # Names as strings, not Path objects: sorting 10,000 paths costs a tenth of a second.
-        for name in sorted(name for name in os.listdir(folder) if name.endswith(".md")):
-            key = prefix + name
-            if hint is not None and key not in hint and key in known:
-                current[key] = known[key]
+        # Names as strings, not Path objects (10,000 of them).
+        for name in os.listdir(self.content):
+            if not name.endswith(".md"):
                 continue
+            key = self._prefix + name
             try:
                 stat = os.stat(key)
             except OSError:
                 continue  # deleted while we looked
             stamp = (stat.st_mtime_ns, stat.st_size)
             entry = known.get(key)
-            if (
-                entry is not None
-                and entry[0] == stamp
-                and entry[1].body.key.startswith(self.variant)
-            ):
+            if entry and entry[0] == stamp and entry[1].body.key.startswith(self.variant):
                 current[key] = entry
             else:
                 pending.append((Path(key), stamp))
@@ -288,20 +315,33 @@ class ContentLoader:
             stored = self.store.has(entry[1].body.key for entry in current.values())
             for key in [k for k, entry in current.items() if entry[1].body.key not in stored]:
                 pending.append((Path(key), current.pop(key)[0]))
-        pending.sort()
-        errors: list[InputError] = []
-        for path, stamp, article, problems in self._parse(pending):
-            if article is not None:
-                current[str(path)] = (stamp, article)
-            errors.extend(problems)
-        if current != known or pending:
-            self._index.write(current)  # the few entries that changed, as a rule
-            self._known = current
-        articles = [current[key][1] for key in sorted(current)]
-        if pending:
-            self.store.keep_only({a.body.key for a in articles})
-        self._checked = self.store.generation()
-        return articles, errors
+        return current, pending
+
+    def _look_at(
+        self, hint: Collection[str], known: dict[str, tuple[Stamp, Article]]
+    ) -> tuple[dict, list, set[str]]:
+        """The last load's files with those the watcher names (created, edited or deleted)
+        and those that could not be read looked at again: the others are not listed or
+        stat'ed (10,000 calls)."""
+        current = dict(known)
+        pending: list[tuple[Path, Stamp]] = []
+        changed: set[str] = set()
+        for key in {*hint, *self._failed}:
+            if not key.endswith(".md"):
+                continue
+            try:
+                stat = os.stat(key)
+            except OSError:
+                if current.pop(key, None) is not None:
+                    changed.add(key)  # deleted
+                continue
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            entry = current.get(key)
+            if entry is None or entry[0] != stamp:
+                current.pop(key, None)
+                pending.append((Path(key), stamp))
+                changed.add(key)
+        return current, pending, changed
 
     def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Any]:
         if len(pending) < PARALLEL_MIN:

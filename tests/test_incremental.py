@@ -15,6 +15,7 @@ import pytest
 from generator import load, write
 from generator.build import Builder
 from generator.config import load_config
+from generator.load import ContentErrors
 from generator.model import build_site
 from tests.conftest import ROOT
 
@@ -168,3 +169,25 @@ def test_every_edit_matches_a_cold_build(
             assert result.rendered == 0 and result.written == 0
         if name == "body":
             assert result.rendered == 1
+
+
+def test_watching_a_broken_file_stays_reported_while_others_change(tmp_path: Path) -> None:
+    # A watching builder looks only at the files the watcher names, and at those it could not
+    # read last time: the broken one is not forgotten (its article silently left out).
+    project = tmp_path / "project"
+    write_corpus(project, 12)
+    builder = Builder(load_config(project / "site.yaml"), keep_plan=True, private_output=True)
+    quiet = {"say": lambda _: None, "warn": lambda _: None}
+    builder.build(**quiet)
+    broken, other = project / "content/story-004.md", project / "content/story-005.md"
+    date = re.search(r"^date: .*$", broken.read_text("utf-8"), re.M)
+    assert date is not None
+    edit(broken, r"^date: .*$", "date: someday")
+    with pytest.raises(ContentErrors, match="story-004.md"):
+        builder.build(**quiet, changed={broken.resolve()})
+    edit(other, r"\Z", "\nOne more paragraph.\n")
+    with pytest.raises(ContentErrors, match="story-004.md"):
+        builder.build(**quiet, changed={other.resolve()})
+    edit(broken, r"^date: .*$", date[0])
+    builder.build(**quiet, changed={broken.resolve()})
+    assert snapshot(project / "site") == cold_build(project, tmp_path)
