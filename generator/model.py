@@ -138,9 +138,13 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
     """The site with some articles replaced by new versions that are filed and ordered the
     same (same URL, date, section, countries, places and tags): only what holds them changes.
     A title edit in watch mode costs this, not a new model of 10,000 articles."""
+    # The old versions, by identity: finding them in tuples is done in C, not per article.
+    old = {id(a): changed[a.url] for a in site.articles if a.url in changed}
 
-    def new(article: Article) -> Article:
-        return changed.get(article.url, article)
+    def replaced(items: tuple[Article, ...]) -> tuple[Article, ...]:
+        if old.keys().isdisjoint(map(id, items)):
+            return items
+        return tuple([old.get(id(a), a) for a in items])
 
     terms = {kind: dict(by_term) for kind, by_term in site.terms.items()}
     newer, older = dict(site.newer), dict(site.older)
@@ -148,21 +152,18 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
         for kind, names in article_terms(article).items():
             for name in names:
                 term = site.by_slug[kind, slug_of(kind, name)]
-                terms[kind][term] = tuple(map(new, terms[kind][term]))
+                terms[kind][term] = replaced(terms[kind][term])
         # The articles either side of it point at it.
         if (before := site.older[url]) is not None:
             newer[before.url] = article
         if (after := site.newer[url]) is not None:
             older[after.url] = article
     return Site(
-        articles=tuple(map(new, site.articles)),
+        articles=replaced(site.articles),
         terms=terms,
         newer=newer,
         older=older,
-        related={
-            url: tuple(map(new, items)) if any(a.url in changed for a in items) else items
-            for url, items in site.related.items()
-        },
+        related={url: replaced(items) for url, items in site.related.items()},
         partners=site.partners,
         by_slug=site.by_slug,
     )

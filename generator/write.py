@@ -78,60 +78,68 @@ def write_site(
     if not (trusted and len(wanted) == len(pages) and wanted.keys() <= published.keys()):
         _check(out, pages)
     prefix = derived.prefix if derived else None
-    previous_derived = {k: v for k, v in published.items() if prefix and k.startswith(prefix)}
-    if {k: v for k, v in published.items() if k not in previous_derived} == wanted and (
-        previous_derived or derived is None
-    ):
+    previous_derived = (
+        {k: v for k, v in published.items() if k.startswith(prefix)} if prefix else {}
+    )
+    published_pages = (
+        {k: v for k, v in published.items() if k not in previous_derived}
+        if previous_derived
+        else published
+    )
+    if published_pages == wanted and (previous_derived or derived is None):
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     # A killed build left the spare without its manifest, or with a manifest cut short.
     swept = spare.is_dir() and not held
     spare.mkdir(parents=True, exist_ok=True)
     (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
     to_render: list[Page] = []
+    changed: list[str] = []  # files whose fingerprint is not the published one
     folders: set[Path] = set()
     spare_prefix = f"{spare}{os.sep}"  # plain strings: Path objects cost more than the stat
     for page in pages:
-        name = page.output
-        if held.get(name) == page.fingerprint and (trusted or os.path.isfile(spare_prefix + name)):
+        name, fingerprint = page.output, page.fingerprint
+        before = published.get(name)
+        if before != fingerprint:
+            changed.append(name)
+        if held.get(name) == fingerprint and (trusted or os.path.isfile(spare_prefix + name)):
             continue
-        if published.get(name) == page.fingerprint:
+        if before == fingerprint:
             linked = _link_new(out, spare, name, folders) if fresh else None
             if linked or (linked is None and _link(out, spare, name)):
                 continue
         to_render.append(page)
     rendered = _render_all(to_render, out, spare, render, progress, fresh)
     if derived is not None:
-        html_changed = derived.refresh and any(
-            published.get(name) != fingerprint
-            for name, fingerprint in wanted.items()
-            if derived.reads(name)
-        )
+        html_changed = derived.refresh and any(derived.reads(name) for name in changed)
         remake = html_changed or not previous_derived
         trusted_held = held if trusted else None
-        wanted.update(_derive(derived, out, spare, previous_derived, remake, trusted_held))
+        made = _derive(derived, out, spare, previous_derived, remake, trusted_held)
+        changed += [name for name, value in made.items() if published.get(name) != value]
+        wanted.update(made)
     _remove_stale(spare, wanted, held, swept)
     (spare / OLD_MANIFEST).unlink(missing_ok=True)
-    _write_manifest(spare, wanted)
+    # A preview's own folder is never published: its manifest need not be in canonical order.
+    _write_manifest(spare, wanted, canonical=not trust_own)
     _swap(spare, out)
     try:
-        _catch_up(out, spare, wanted, published)
+        _catch_up(out, spare, wanted, published, changed)
     except OSError:
         pass  # the site is published; the spare, left without a manifest, is swept next time
-    changed = sum(1 for name, fingerprint in wanted.items() if published.get(name) != fingerprint)
-    return WriteStats(len(pages), rendered, changed)
+    return WriteStats(len(pages), rendered, len(changed))
 
 
-def _catch_up(out: Path, spare: Path, wanted: dict[str, str], holds: dict[str, str]) -> None:
-    """After the swap the spare holds the build before (`holds`): bring it up to this one with
-    hard links, so that the next build starts from two equal folders and touches only what it
-    changes itself, whatever this build changed (a template edit: every page)."""
+def _catch_up(
+    out: Path, spare: Path, wanted: dict[str, str], holds: dict[str, str], changed: list[str]
+) -> None:
+    """After the swap the spare holds the build before (`holds`): bring it up to this one (the
+    `changed` files) with hard links, so that the next build starts from two equal folders and
+    touches only what it changes itself, whatever this build changed (a template edit: every
+    page)."""
     fresh = not spare.exists()
     (spare / MANIFEST).unlink(missing_ok=True)  # killed while catching up: the next one sweeps
     folders: set[Path] = set()
     out_prefix, spare_prefix = f"{out}{os.sep}", f"{spare}{os.sep}"
-    for name, fingerprint in wanted.items():
-        if holds.get(name) == fingerprint:
-            continue
+    for name in changed:
         if fresh:
             if _link_new(out, spare, name, folders):
                 continue
@@ -308,8 +316,10 @@ def _remove_stale(spare: Path, wanted: dict[str, str], held: dict[str, str], swe
             for p in spare.rglob("*")
             if p.is_file() and p.relative_to(spare).as_posix() not in wanted
         ]
+    elif held.keys() <= wanted.keys():  # as a rule: no set of 25,000 names made
+        return
     else:
-        stale = [spare / name for name in held if name not in wanted]
+        stale = [spare / name for name in held.keys() - wanted.keys()]
     for path in stale:
         path.unlink(missing_ok=True)
         parent = path.parent
@@ -367,20 +377,22 @@ def _read_manifest(folder: Path) -> tuple[dict[str, str], bool]:
     return manifest, False
 
 
-def _write_manifest(folder: Path, manifest: dict[str, str]) -> None:
+def _write_manifest(folder: Path, manifest: dict[str, str], canonical: bool = True) -> None:
     path = folder / MANIFEST
-    path.write_text(manifest_text(manifest), "utf-8")
+    path.write_text(manifest_text(manifest, canonical), "utf-8")
     if len(_manifests) > 8:
         _manifests.clear()
     _manifests[_identity(path.stat())] = (manifest, True)
 
 
-def manifest_text(manifest: dict[str, str]) -> str:
-    """A header with the count, then one `fingerprint<TAB>file` line per file, sorted (the
-    same files, the same bytes, whatever the order of the pages). Nothing to escape: file
-    names hold no control characters (`_inside`), nor do fingerprints. At 25,000 files, a
-    fifth of the time JSON takes."""
-    lines = sorted([f"{fingerprint}\t{name}\n" for name, fingerprint in manifest.items()])
+def manifest_text(manifest: dict[str, str], canonical: bool = True) -> str:
+    """A header with the count, then one `fingerprint<TAB>file` line per file, sorted if
+    `canonical` (the same files, the same bytes, whatever the order of the pages). Nothing to
+    escape: file names hold no control characters (`_inside`), nor do fingerprints. At
+    25,000 files, a fifth of the time JSON takes."""
+    lines = [f"{fingerprint}\t{name}\n" for name, fingerprint in manifest.items()]
+    if canonical:
+        lines.sort()
     text = f"{MANIFEST_HEADER} {len(manifest)}\n" + "".join(lines)
     if text.count("\t") != len(manifest) or text.count("\n") != len(manifest) + 1:
         raise ValueError("a page's name or fingerprint has a tab or a line break")  # a bug
