@@ -152,7 +152,11 @@ class Builder:
         """A new process plans only the pages showing changed articles when the plan index
         of the last build has the same structure (planindex.py); the index is kept up to date."""
         site = build_site(articles, _home_country(), self._related)
-        structure = planindex.structure_key(site.articles, sources)
+        # Not the templates: pages kept from the index take the fingerprints of today's.
+        layouts_aside = _inputs_key(
+            config, self.drafts, self.future, with_content=False, with_templates=False
+        )
+        structure = planindex.structure_key(site.articles, layouts_aside)
         previous = self._plan_index.read(structure)
         pages = plan(site, config, previous)
         if previous is None or any(p.template and p.context is not None for p in pages.pages):
@@ -230,19 +234,27 @@ LAST_BUILD = "last-build.json"
 OUTPUT_LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "countryinfo", "slugify")
 
 
-def _inputs_key(config: SiteConfig, drafts: bool, future: bool, with_content: bool = True) -> str:
+def _inputs_key(
+    config: SiteConfig,
+    drafts: bool,
+    future: bool,
+    with_content: bool = True,
+    with_templates: bool = True,
+) -> str:
     """A digest of everything a build reads: file stamps, options, the code, today's date."""
     digest = hashlib.sha256(repr((config, drafts, future, _today(config))).encode())
     theme = config.path("themes_dir") / config.theme
     content = [config.path("content_dir"), config.path("seeds_dir")] if with_content else []
+    templates = [config.path("templates_dir"), theme / "templates", DEFAULT_THEME / "templates"]
     folders = [
         *content,
-        config.path("templates_dir"),
+        *(templates[:1] if with_templates else []),
         config.root / "static",
         theme,
         DEFAULT_THEME,
         Path(__file__).parent,  # the generator's code and data
     ]
+    skipped = set() if with_templates else {str(folder) for folder in templates}
     for name in OUTPUT_LIBRARIES:
         # An upgrade rewrites the package: its new stamp is a new input (found, not imported).
         spec = importlib.util.find_spec(name)
@@ -251,14 +263,15 @@ def _inputs_key(config: SiteConfig, drafts: bool, future: bool, with_content: bo
             digest.update(f"{name}\0{spec.origin}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     for folder in folders:
         digest.update(str(folder).encode())
-        for entry in _walk(folder):
+        for entry in _walk(folder, skipped):
             digest.update(
                 f"{entry.path}\0{entry.stat().st_mtime_ns}\0{entry.stat().st_size}\n".encode()
             )
     return digest.hexdigest()
 
 
-def _walk(folder: Path) -> list[os.DirEntry[str]]:
+def _walk(folder: Path, skipped: Collection[str] = ()) -> list[os.DirEntry[str]]:
+    """The files under folder, in name order, but for those under the `skipped` folders."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -268,7 +281,8 @@ def _walk(folder: Path) -> list[os.DirEntry[str]]:
         if entry.name.startswith(".") or entry.name == "__pycache__":
             continue
         if entry.is_dir():
-            found += _walk(Path(entry.path))
+            if entry.path not in skipped:
+                found += _walk(Path(entry.path), skipped)
         else:
             found.append(entry)
     return found

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Container, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,9 @@ class Link:
     url: str
     flag: str = ""
 
+    def __hash__(self) -> int:
+        return hash(self.url)  # see Card.__hash__
+
 
 @dataclass(frozen=True, slots=True)
 class Card:
@@ -43,6 +47,11 @@ class Card:
     section: Link | None
     countries: tuple[Link, ...]
     summary: str
+
+    def __hash__(self) -> int:
+        # Equal cards have equal URLs, whose hash Python keeps: a card is hashed each time a
+        # remembered macro is given it (render.py), dozens of times per page.
+        return hash(self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,9 @@ class SiteInfo:
     # set's order (so its repr, so every fingerprint) would change from process to process.
     menu: tuple[str, ...]
 
+    def __hash__(self) -> int:
+        return hash(self.title)  # see Card.__hash__: not the hundred links, twice per page
+
 
 @dataclass(frozen=True, slots=True)
 class Pager:
@@ -79,8 +91,9 @@ class Page:
     """One output file: rendered from `template` with `context`, or the bytes in `data`.
 
     `cards` and `article` name the articles the page shows (by URL): the cards of the first,
-    the whole file of the second. A page planned from the plan index of an earlier build
-    (build.py) has no context: it is made again only if it must be rendered after all.
+    the whole file of the second. The fingerprint is that of the template (and the files it
+    uses) with `content`, that of the rest. A page planned from the plan index of an earlier
+    build (build.py) has no context: it is made again only if it must be rendered after all.
     """
 
     url: str
@@ -90,6 +103,7 @@ class Page:
     data: bytes | None = None
     cards: tuple[str, ...] = ()
     article: str | None = None
+    content: str = ""
     output: str = field(init=False)  # the file, worked out once: the writer asks many times
 
     def __post_init__(self) -> None:
@@ -116,6 +130,8 @@ class Planner:
         self._card_texts: dict[str, str] = {}  # url -> the card's fingerprint text
         self._links: dict[Term, Link] = {}
         self._extras: dict[Term, dict[str, Any]] = {}  # what a term's list pages show of it
+        self._lists: dict[str, tuple[tuple[str, ...], dict[str, int]]] = {}  # see _list_urls
+        self._units: dict[str, Unit] | None = None  # see _units_by_url
         self._fingerprints = _Fingerprints()
         self.common = self._common()
         self._common_digest = self._fingerprints.digest(self.common)
@@ -133,42 +149,76 @@ class Planner:
             other._card_texts.pop(url, None)
         # A fresh memo: the old one holds the contexts of every page planned so far.
         other._fingerprints = _Fingerprints()
+        other._units = None  # they make pages of the old site
         return other
 
-    def pages(self, only: Container[str] | None = None) -> Iterator[Page]:
-        """Every page of the site, articles first; or only those whose URL is in `only`."""
-        site = self.site
+    def pages(self, only: Collection[str] | None = None) -> Iterator[Page]:
+        """Every page of the site, articles first; or only those whose URL is in `only`
+        (the cost is theirs: a page planned without its context is made again on its own)."""
+        units = self._units_by_url()
+        if only is None:
+            for make in units.values():
+                yield from make(None)
+            return
+        wanted: dict[str, set[str]] = {}
+        for url in only:
+            # A page of a list or a list's feed is made by the list's unit.
+            key = url if url in units else _list_of(url)
+            wanted.setdefault(key, set()).add(url)
+        for key in sorted(wanted):
+            if key in units:
+                yield from units[key](wanted[key])
 
-        def wanted(url: str) -> bool:
-            return only is None or url in only
-
-        # The lists the wanted pages belong to, by the URL of their first page.
-        lists = None if only is None else {_list_of(url) for url in only}
+    def _units_by_url(self) -> dict[str, Unit]:
+        """What makes the pages, by the URL of a page or of the first page of a list (whose
+        unit makes all its pages and its feed), in the order of a whole plan."""
+        if self._units is not None:
+            return self._units
+        site, title = self.site, self.config.title
+        units: dict[str, Unit] = {}
         for article in site.articles:
-            if wanted(article.url):
-                yield self.article_page(article)
-        if lists is None or "" in lists:
-            yield from self.listing("", "index.html", site.articles, title=None, only=only)
+            units[article.url] = functools.partial(self._article_unit, article)
+        units[""] = self._home_unit
         for kind, by_term in site.terms.items():
-            if kind in TERM_TITLES and wanted(urls.term_index(kind)):
-                # Pairs are listed on their countries' pages instead.
-                yield self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))
+            if kind in TERM_TITLES:  # pairs are listed on their countries' pages instead
+                units[urls.term_index(kind)] = functools.partial(self._terms_unit, kind)
             for term, items in by_term.items():
-                if lists is not None and term.url not in lists:
-                    continue  # its partners and charts are not worked out for nothing
-                extra = self._extra(term, items)
-                feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
-                yield from self.listing(term.url, "term.html", items, term.name, extra, feeds, only)
-                if kind in FEED_KINDS and wanted(urls.feed(term.url)):
-                    yield self.feed(term.url, f"{self.config.title}: {term.name}", items)
-        if wanted(urls.feed("")):
-            yield self.feed("", self.config.title, site.articles)
-        if self.config.search and wanted("search/"):
-            yield self.page("search/", "search.html", {"title": "Search"})
-        if wanted("404.html"):
-            yield self.page("404.html", "404.html", {"title": "Page not found"})
-        if wanted("robots.txt"):
-            yield self.page("robots.txt", "robots.txt", {})
+                units[term.url] = functools.partial(self._term_unit, term, items)
+        units[urls.feed("")] = lambda only: [self.feed("", title, site.articles)]
+        single = {
+            "404.html": ("404.html", {"title": "Page not found"}),
+            "robots.txt": ("robots.txt", {}),
+        }
+        if self.config.search:
+            single = {"search/": ("search.html", {"title": "Search"}), **single}
+        for url, (template, context) in single.items():
+            units[url] = functools.partial(self._page_unit, url, template, context)
+        self._units = units
+        return units
+
+    def _page_unit(
+        self, url: str, template: str, context: dict[str, Any], only: Container[str] | None
+    ) -> list[Page]:
+        return [self.page(url, template, context)]
+
+    def _home_unit(self, only: Container[str] | None) -> Iterator[Page]:
+        return self.listing("", "index.html", self.site.articles, None, only=only)
+
+    def _article_unit(self, article: Article, only: Container[str] | None) -> list[Page]:
+        return [self.article_page(article)]
+
+    def _terms_unit(self, kind: str, only: Container[str] | None) -> list[Page]:
+        return [self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))]
+
+    def _term_unit(
+        self, term: Term, items: Sequence[Article], only: Container[str] | None
+    ) -> Iterator[Page]:
+        kind = term.kind
+        feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
+        extra = self._extra(term, items)
+        yield from self.listing(term.url, "term.html", items, term.name, extra, feeds, only)
+        if kind in FEED_KINDS and (only is None or urls.feed(term.url) in only):
+            yield self.feed(term.url, f"{self.config.title}: {term.name}", items)
 
     def made_again(self, page: Page) -> Page:
         """A page planned without its context (from the plan index), with it."""
@@ -201,15 +251,15 @@ class Planner:
         links = [context["section"], *context["countries"], "|", *context["tags"], "|"]
         neighbours = [context["newer"], context["older"]]
         own = "".join(
-            [self.template_digest("article.html"), self._common_digest, article.digest, article.url]
+            [self._common_digest, article.digest, article.url]
             + [key(value) for value in links]
             + [texts[card.url] if card else "None" for card in neighbours]
             + ["'|'"]
             + [texts[card.url] for card in context["related"]]
         )
         cards = tuple(c.url for c in (context["newer"], context["older"], *context["related"]) if c)
-        fingerprint = self._fingerprints.digest_text(own)
-        return self.page(article.url, "article.html", context, fingerprint, cards, article.url)
+        content = self._fingerprints.digest_text(own)
+        return self.page(article.url, "article.html", context, content, cards, article.url)
 
     def listing(
         self,
@@ -223,17 +273,18 @@ class Planner:
     ) -> Iterator[Page]:
         """A paginated list of article cards at url, url/page/2/, ... (those in `only`)."""
         size = self.config.paginate
-        page_urls = self.listing_urls(url, items)
+        page_urls, numbers = self._list_urls(url, items)
         count = len(page_urls)
         # What all pages of the list share is fingerprinted once, not once per page.
         feeds = feeds or []
         fingerprints = self._fingerprints
-        shared = fingerprints.key(
-            [self.template_digest(template), self._common_digest, title, len(items), feeds, extra]
+        shared = fingerprints.key([self._common_digest, title, len(items), feeds, extra])
+        wanted = (
+            range(1, count + 1)
+            if only is None
+            else sorted(numbers[u] for u in only if u in numbers)
         )
-        for number in range(1, count + 1):
-            if only is not None and page_urls[number - 1] not in only:
-                continue
+        for number in wanted:
             # A window, not every page: a list of 1,000 pages would link 1,000 times per page.
             window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
             pager = Pager(
@@ -254,9 +305,9 @@ class Planner:
             }
             texts = ",".join([self._card_texts[card.url] for card in shown])
             own = f"{page_urls[number - 1]!r}{pager!r}[{texts}]"
-            fingerprint = fingerprints.digest_text(shared + own)
-            cards = tuple(card.url for card in shown)
-            yield self.page(page_urls[number - 1], template, context, fingerprint, cards)
+            content = fingerprints.digest_text(shared + own)
+            cards = tuple([card.url for card in shown])
+            yield self.page(page_urls[number - 1], template, context, content, cards)
 
     def _extra(self, term: Term, items: Sequence[Article]) -> dict[str, Any]:
         """What the list pages of a term show of it besides cards: worked out once per
@@ -278,9 +329,17 @@ class Planner:
         self._extras[term] = extra
         return extra
 
-    def listing_urls(self, url: str, items: Sequence[Article]) -> tuple[str, ...]:
-        count = max(1, -(-len(items) // self.config.paginate))
-        return tuple(urls.paged(url, n) for n in range(1, count + 1))
+    def _list_urls(
+        self, url: str, items: Sequence[Article]
+    ) -> tuple[tuple[str, ...], dict[str, int]]:
+        """The URLs of a list's pages, and each one's number; worked out once per list (a
+        page made again on its own would otherwise make those of its 1,000 siblings)."""
+        known = self._lists.get(url)
+        if known is None:
+            count = max(1, -(-len(items) // self.config.paginate))
+            page_urls = tuple(urls.paged(url, n) for n in range(1, count + 1))
+            known = self._lists[url] = (page_urls, {u: n for n, u in enumerate(page_urls, 1)})
+        return known
 
     def feed(self, url: str, title: str, items: Sequence[Article]) -> Page:
         shown = [self.card(a) for a in items[: self.config.feed_limit]]
@@ -305,17 +364,22 @@ class Planner:
         url: str,
         template: str,
         context: dict[str, Any],
-        fingerprint: str | None = None,
+        content: str | None = None,
         cards: tuple[str, ...] = (),
         article: str | None = None,
     ) -> Page:
-        """A page; its fingerprint covers the template, the common context and its own."""
+        """A page; `content` is the fingerprint of what it shows (by default of the common
+        context and its own), to which its fingerprint adds that of the template."""
         context = {"url": url, "title": None, "description": None, "feeds": [], **context}
-        if fingerprint is None:
-            fingerprint = self._fingerprints.digest(
-                [self.template_digest(template), self._common_digest, context]
-            )
-        return Page(url, template, {**self.common, **context}, fingerprint, None, cards, article)
+        if content is None:
+            content = self._fingerprints.digest([self._common_digest, context])
+        fingerprint = self.fingerprint(template, content)
+        context = {**self.common, **context}
+        return Page(url, template, context, fingerprint, None, cards, article, content)
+
+    def fingerprint(self, template: str, content: str) -> str:
+        """The fingerprint of a page showing `content` with `template`."""
+        return _Fingerprints.digest_text(self.template_digest(template) + content)
 
     def card(self, article: Article) -> Card:
         card = self._cards.get(article.url)
@@ -479,6 +543,9 @@ def _list_of(url: str) -> str:
 
 
 _PAGED = re.compile(r"(.*)page/\d+/")  # urls.paged: the list's URL + 'page/N/'
+
+# Makes the pages of a list (those whose URLs are given, or all) or a single page.
+Unit = Callable[[Container[str] | None], Iterable[Page]]
 
 
 def _per_year(items: Sequence[Article]) -> list[tuple[int, int]]:

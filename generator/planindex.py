@@ -3,9 +3,10 @@ re-plans only the pages showing an article that changed.
 
 Planning every page costs ~2 s at 10,000 articles, most of it fingerprinting: more than the rest
 of a one-article rebuild. But which pages exist and which articles each one shows depend only
-on the site's *structure*: the options, the theme and code, and each article's URL, date,
-section, countries, places and tags. While that is unchanged, a page changes only if the file
-of the article it is about changed, or the title or summary of an article whose card it shows.
+on the site's *structure*: the options, the static files and code, and each article's URL,
+date, section, countries, places and tags. While that is unchanged, a page changes only if the
+file of the article it is about changed, or the title or summary of an article whose card it
+shows, or its template: the index keeps each page's fingerprint without its template's part.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from generator.load import Article
 from generator.plan import Page, Planner
 
 NAME = "plan.pickle"
-FORMAT = 2
+FORMAT = 3
 
 
 def placed(article: Article) -> tuple[object, ...]:
@@ -37,7 +38,8 @@ def carded(article: Article) -> tuple[str, str]:
 
 def structure_key(articles: Sequence[Article], sources: str) -> str:
     """What decides the pages and what each shows, but for titles, summaries and bodies.
-    `sources` stands for the options, templates, static files and code."""
+    `sources` stands for the options, static files and code (not the templates: they
+    change how pages look, not which there are or what they show)."""
     shown = [placed(a) for a in articles]
     return hashlib.sha256(repr([FORMAT, sources, shown]).encode("utf-8")).hexdigest()
 
@@ -46,7 +48,8 @@ def structure_key(articles: Sequence[Article], sources: str) -> str:
 class PlanIndex:
     structure: str
     articles: dict[str, tuple[str, str, str]]  # url -> title, summary, digest of the file
-    pages: list[tuple[str, str, str, tuple[str, ...], str | None]]  # see Page
+    # url, template, content (the fingerprint but for the template's), cards, article: see Page
+    pages: list[tuple[str, str, str, tuple[str, ...], str | None]]
 
     def replan(self, planner: Planner, articles: Sequence[Article]) -> list[Page] | None:
         """The pages of the index, those showing a changed article planned again, the others
@@ -69,10 +72,14 @@ class PlanIndex:
         made = {page.url: page for page in planner.pages(only=wanted)}
         if made.keys() != wanted:
             return None  # a page the index names is not in the site: plan everything
-        return [
-            made.get(url) or Page(url, template, None, fingerprint, None, shown, about)
-            for url, template, fingerprint, shown, about in self.pages
-        ]
+
+        # A kept page's fingerprint is made of what it showed and its template as it is now:
+        # after a template change, pages are made again (rendering) without planning them all.
+        def kept(url: str, template: str, content: str, shown: tuple[str, ...], about: str | None):
+            fingerprint = planner.fingerprint(template, content)
+            return Page(url, template, None, fingerprint, None, shown, about, content)
+
+        return [made.get(entry[0]) or kept(*entry) for entry in self.pages]
 
 
 def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page]) -> PlanIndex:
@@ -81,7 +88,7 @@ def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page])
         structure,
         {a.url: (*carded(a), a.digest) for a in articles},
         [
-            (p.url, p.template, p.fingerprint, p.cards, p.article)
+            (p.url, p.template, p.content, p.cards, p.article)
             for p in pages
             if p.template is not None
         ],
