@@ -159,8 +159,13 @@ class Builder:
         structure = planindex.structure_key(site.articles, layouts_aside)
         previous = self._plan_index.read(structure)
         pages = plan(site, config, previous)
-        if previous is None or any(p.template and p.context is not None for p in pages.pages):
-            self._plan_index.write(structure, site.articles, pages.pages)
+        digest = pages.planner.template_digest
+        if (
+            previous is None
+            or not previous.same_templates(digest)  # the fingerprints it keeps are old
+            or any(p.template and p.context is not None for p in pages.pages)
+        ):
+            self._plan_index.write(structure, site.articles, pages.pages, digest)
         return pages
 
     def _replan(

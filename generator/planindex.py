@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from generator.load import Article
 from generator.plan import Page, Planner
 
 NAME = "plan.pickle"
-FORMAT = 3
+FORMAT = 4
 
 
 def placed(article: Article) -> tuple[object, ...]:
@@ -48,8 +48,14 @@ def structure_key(articles: Sequence[Article], sources: str) -> str:
 class PlanIndex:
     structure: str
     articles: dict[str, tuple[str, str, str]]  # url -> title, summary, digest of the file
-    # url, template, content (the fingerprint but for the template's), cards, article: see Page
-    pages: list[tuple[str, str, str, tuple[str, ...], str | None]]
+    # url, template, content (the fingerprint but for the template's), fingerprint, cards,
+    # article: see Page
+    pages: list[tuple[str, str, str, str, tuple[str, ...], str | None]]
+    templates: dict[str, str]  # template -> its digest when the fingerprints were made
+
+    def same_templates(self, template_digest: Callable[[str], str]) -> bool:
+        """Whether every template is as it was when the fingerprints were made."""
+        return all(template_digest(t) == digest for t, digest in self.templates.items())
 
     def replan(self, planner: Planner, articles: Sequence[Article]) -> list[Page] | None:
         """The pages of the index, those showing a changed article planned again, the others
@@ -66,7 +72,7 @@ class PlanIndex:
                 files.add(article.url)
         wanted = {
             url
-            for url, _, _, shown, about in self.pages
+            for url, _, _, _, shown, about in self.pages
             if about in files or not cards.isdisjoint(shown)
         }
         made = {page.url: page for page in planner.pages(only=wanted)}
@@ -75,24 +81,39 @@ class PlanIndex:
 
         # A kept page's fingerprint is made of what it showed and its template as it is now:
         # after a template change, pages are made again (rendering) without planning them all.
-        def kept(url: str, template: str, content: str, shown: tuple[str, ...], about: str | None):
-            fingerprint = planner.fingerprint(template, content)
+        digest = planner.template_digest
+        changed = {t for t, known in self.templates.items() if digest(t) != known}
+
+        def kept(
+            url: str,
+            template: str,
+            content: str,
+            fingerprint: str,
+            shown: tuple[str, ...],
+            about: str | None,
+        ) -> Page:
+            if template in changed:
+                fingerprint = planner.fingerprint(template, content)
             return Page(url, template, None, fingerprint, None, shown, about, content)
 
         return [made.get(entry[0]) or kept(*entry) for entry in self.pages]
 
 
-def index_of(structure: str, articles: Sequence[Article], pages: Sequence[Page]) -> PlanIndex:
+def index_of(
+    structure: str,
+    articles: Sequence[Article],
+    pages: Sequence[Page],
+    template_digest: Callable[[str], str],
+) -> PlanIndex:
     """The index of a plan: what each page shows, and what it showed it from."""
-    return PlanIndex(
-        structure,
-        {a.url: (*carded(a), a.digest) for a in articles},
-        [
-            (p.url, p.template, p.content, p.cards, p.article)
-            for p in pages
-            if p.template is not None
-        ],
-    )
+    entries = [
+        (p.url, p.template, p.content, p.fingerprint, p.cards, p.article)
+        for p in pages
+        if p.template is not None
+    ]
+    templates = {template: template_digest(template) for template in {e[1] for e in entries}}
+    shown = {a.url: (*carded(a), a.digest) for a in articles}
+    return PlanIndex(structure, shown, entries, templates)
 
 
 class PlanIndexStore:
@@ -108,12 +129,19 @@ class PlanIndexStore:
             return None
         articles = {key[1]: value for key, value in entries.items() if key[0] == "article"}
         pages = [(key[1], *value) for key, value in entries.items() if key[0] == "page"]
-        return PlanIndex(structure, articles, pages)
+        return PlanIndex(structure, articles, pages, entries.get(("templates",), {}))
 
-    def write(self, structure: str, articles: Sequence[Article], pages: list[Page]) -> None:
+    def write(
+        self,
+        structure: str,
+        articles: Sequence[Article],
+        pages: list[Page],
+        template_digest: Callable[[str], str],
+    ) -> None:
         """Keep the plan for the next process; a failure costs the next build speed only."""
-        index = index_of(structure, articles, pages)
+        index = index_of(structure, articles, pages, template_digest)
         entries: dict[tuple[str, ...], object] = {("structure",): structure}
+        entries[("templates",)] = index.templates
         entries.update({("article", url): value for url, value in index.articles.items()})
         entries.update({("page", url): tuple(rest) for url, *rest in index.pages})
         self._store.write(entries, same=operator.eq)
