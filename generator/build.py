@@ -160,12 +160,10 @@ class Builder:
         previous = self._plan_index.read(structure)
         pages = plan(site, config, previous)
         digest = pages.planner.template_digest
-        if (
-            previous is None
-            or not previous.same_templates(digest)  # the fingerprints it keeps are old
-            or any(p.template and p.context is not None for p in pages.pages)
-        ):
+        if previous is None or not previous.same_templates(digest):  # its fingerprints are old
             self._plan_index.write(structure, site.articles, pages.pages, digest)
+        elif any(p.template and p.context is not None for p in pages.pages):
+            self._plan_index.update(previous, site.articles, pages.pages)
         return pages
 
     def _replan(

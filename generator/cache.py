@@ -203,6 +203,18 @@ class DeltaStore:
         except OSError:
             pass  # nothing saved: the next build re-reads more files, it is never wrong
 
+    def update(self, changes: dict[Any, Any]) -> None:
+        """Save what was read or written last with these entries changed (None: removed),
+        without going through all the others."""
+        if self.path is None:
+            return
+        for key, value in changes.items():
+            if value is None:
+                self._loaded.pop(key, None)
+            else:
+                self._loaded[key] = value
+        self.write(self._loaded, changed=set(changes))
+
     def _delta_path(self) -> Path:
         assert self.path is not None
         return self.path.with_name(self.path.stem + ".delta" + self.path.suffix)

@@ -47,3 +47,17 @@ def test_a_delta_of_another_base_is_ignored_and_big_changes_rewrite_the_base(
     stale.write({"a": (1,), "b": (3,)})  # its delta names the old base
     assert DeltaStore(path, 1).read() == {f"x{i}": (i,) for i in range(500)}
     assert DeltaStore(path, 2).read() == {}  # another version: nothing
+
+
+def test_update_saves_the_changed_entries_only(tmp_path: Path) -> None:
+    path = tmp_path / "index.pickle"
+    DeltaStore(path, 1).write({f"k{i}": i for i in range(1000)})
+    store = DeltaStore(path, 1)
+    store.read()
+    store.update({"k1": -1, "k2": None, "new": 5})
+    assert store._delta_path().stat().st_size < 1000  # a delta, not the whole dict
+    expected = {f"k{i}": i for i in range(1000) if i != 2} | {"k1": -1, "new": 5}
+    assert DeltaStore(path, 1).read() == expected
+    store.update({"k3": None})  # on top of its own last save
+    del expected["k3"]
+    assert DeltaStore(path, 1).read() == expected
