@@ -253,10 +253,13 @@ class ContentLoader:
         self._checked: object = None  # the store file last checked for missing bodies
         self._index = cache.article_index(cache_dir)
 
-    def load(self, hint: Collection[str] | None = None) -> tuple[list[Article], list[InputError]]:
+    def load(
+        self, hint: Collection[str] | None = None, stamps: dict[str, Stamp] | None = None
+    ) -> tuple[list[Article], list[InputError]]:
         """Every article, in file-name order, and every problem found. `hint`, from a watcher,
         names the only files (as `content/name.md`) that may have changed since the last load:
-        the others are not looked at again."""
+        the others are not looked at again. `stamps` are the files' (mtime, size) as the
+        caller saw them a moment ago: used instead of asking again."""
         if self._known is None:
             self._known = self._index.read()
         known = self._known
@@ -266,7 +269,7 @@ class ContentLoader:
         if watching and self._checked == self.store.generation():
             current, pending, changed = self._look_at(hint, known)
         else:
-            current, pending = self._scan(known)
+            current, pending = self._scan(known, stamps or {})
             changed = None
         errors: list[InputError] = []
         self._failed = set()
@@ -289,8 +292,12 @@ class ContentLoader:
         self._checked = self.store.generation()
         return articles, errors
 
-    def _scan(self, known: dict[str, tuple[Stamp, Article]]) -> tuple[dict, list]:
-        """Every file of the folder: those unchanged since `known`, and those to parse."""
+    def _scan(
+        self, known: dict[str, tuple[Stamp, Article]], stamps: dict[str, Stamp]
+    ) -> tuple[dict, list]:
+        """Every file of the folder: those unchanged since `known`, and those to parse.
+        A file changed after `stamps` were taken is read with its old stamp: the next load
+        sees the new one and reads it again."""
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
         # Names as strings, not Path objects (10,000 of them).
@@ -298,11 +305,13 @@ class ContentLoader:
             if not name.endswith(".md"):
                 continue
             key = self._prefix + name
-            try:
-                stat = os.stat(key)
-            except OSError:
-                continue  # deleted while we looked
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            stamp = stamps.get(key)
+            if stamp is None:
+                try:
+                    stat = os.stat(key)
+                except OSError:
+                    continue  # deleted while we looked
+                stamp = (stat.st_mtime_ns, stat.st_size)
             entry = known.get(key)
             if entry and entry[0] == stamp and entry[1].body.key.startswith(self.variant):
                 current[key] = entry
