@@ -156,7 +156,7 @@ class Builder:
     def _plan_from_index(self, articles: list[Article], config: SiteConfig, sources: str) -> Plan:
         """A new process plans only the pages showing changed articles when the plan index
         of the last build has the same structure (planindex.py); the index is kept up to date."""
-        site = build_site(articles, _home_country(), self._related)
+        site = build_site(articles, _home_country(config), self._related)
         # Not the templates: pages kept from the index take the fingerprints of today's.
         layouts_aside = _inputs_key(
             config, self.drafts, self.future, with_content=False, with_templates=False
@@ -177,7 +177,7 @@ class Builder:
         """Watch mode amends the plan it keeps in memory: when only bodies changed, just those
         articles' pages; when titles or summaries changed too, the pages showing their cards."""
         if last is None or last.sources != sources or len(last.articles) != len(articles):
-            return plan(build_site(articles, _home_country(), self._related), config)
+            return plan(build_site(articles, _home_country(config), self._related), config)
         pairs = [(a, b) for a, b in zip(last.articles, articles, strict=True) if a is not b]
         if all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
             if all(planindex.carded(a) == planindex.carded(b) for a, b in pairs):
@@ -188,7 +188,7 @@ class Builder:
             site = last.plan.planner.site
             changed = {a.url: current[a.url] for a in site.articles if current[a.url] is not a}
             return _replan_cards(last.plan, with_articles_replaced(site, changed), changed)
-        return plan(build_site(articles, _home_country(), self._related), config)
+        return plan(build_site(articles, _home_country(config), self._related), config)
 
     def _only_content(self, changed: Collection[Path]) -> bool:
         content = self.config.path("content_dir").resolve()
@@ -446,7 +446,7 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
         return static[name].url
 
     renderer = Renderer(config, asset_url, DEFAULT_THEME)
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer(config.path("cache_dir"))
 
     def flag_of(name: str) -> str:
         country = gazetteer.country(name)
@@ -504,10 +504,10 @@ def _duplicate_urls(articles: list[Article]) -> list[InputError]:
     return errors
 
 
-def _home_country() -> str:
+def _home_country(config: SiteConfig) -> str:
     from generator.gazetteer import load_gazetteer
 
-    return load_gazetteer().home
+    return load_gazetteer(config.path("cache_dir")).home
 
 
 def _shown(path: Path) -> str:

@@ -1,8 +1,12 @@
-"""The delta store: a dict saved as a base pickle plus a small delta of what changed since."""
+"""What a build keeps for the next: the delta store (a dict saved as a base pickle plus a small
+delta of what changed since) and the gazetteer."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
+
+import pytest
 
 from generator.cache import DeltaStore
 
@@ -61,3 +65,26 @@ def test_update_saves_the_changed_entries_only(tmp_path: Path) -> None:
     store.update({"k3": None})  # on top of its own last save
     del expected["k3"]
     assert DeltaStore(path, 1).read() == expected
+
+
+def test_gazetteer_is_kept_and_a_bad_or_stale_copy_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import gazetteer
+
+    kept = tmp_path / gazetteer.GAZETTEER_CACHE
+    monkeypatch.setattr(gazetteer, "_loaded", None)
+    made = gazetteer.load_gazetteer(tmp_path)
+    assert made.country("South Korea") is not None and kept.exists()
+    make = gazetteer._make_gazetteer
+    # Read back, not made again.
+    monkeypatch.setattr(gazetteer, "_loaded", None)
+    monkeypatch.setattr(gazetteer, "_make_gazetteer", lambda: pytest.fail("made again"))
+    assert gazetteer.load_gazetteer(tmp_path) == made
+    # A copy cut short, or made from other sources, is made again and replaced.
+    monkeypatch.setattr(gazetteer, "_make_gazetteer", make)
+    for bad in (kept.read_bytes()[:100], pickle.dumps((("other",), made))):
+        kept.write_bytes(bad)
+        monkeypatch.setattr(gazetteer, "_loaded", None)
+        assert gazetteer.load_gazetteer(tmp_path) == made
+        assert pickle.loads(kept.read_bytes())[0] == gazetteer._sources_key()
