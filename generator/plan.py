@@ -133,6 +133,7 @@ class Planner:
         self._lists: dict[str, tuple[tuple[str, ...], dict[str, int]]] = {}  # see _list_urls
         self._units: dict[str, Unit] | None = None  # see _units_by_url
         self._fingerprints = _Fingerprints()
+        self._fingerprinting = True  # False while a page of known fingerprint is made again
         self.common = self._common()
         self._common_digest = self._fingerprints.digest(self.common)
 
@@ -226,8 +227,24 @@ class Planner:
             return page
         if page.template == "sitemap.xml":
             return self.sitemap(list(self.pages()))
-        [made] = self.pages(only={page.url})
-        return made
+        # Its fingerprint is known: not worked out again (after a template change the render
+        # workers make every page so, and fingerprints are a third of planning one).
+        self._fingerprinting = False
+        try:
+            [made] = self.pages(only={page.url})
+        finally:
+            self._fingerprinting = True
+        cards, article = page.cards, page.article
+        return Page(
+            page.url,
+            page.template,
+            made.context,
+            page.fingerprint,
+            None,
+            cards,
+            article,
+            page.content,
+        )
 
     def article_page(self, article: Article) -> Page:
         site = self.site
@@ -245,6 +262,9 @@ class Planner:
             "older": self.card(older) if older else None,
             "related": [self.card(a) for a in site.related[article.url]],
         }
+        cards = tuple(c.url for c in (context["newer"], context["older"], *context["related"]) if c)
+        if not self._fingerprinting:
+            return self.page(article.url, "article.html", context, "", cards, article.url)
         # Everything above is the article's file (its digest) or a card or link: fingerprinted
         # directly, which at 10,000 articles is several times faster than walking the context.
         key, texts = self._fingerprints.key, self._card_texts
@@ -257,7 +277,6 @@ class Planner:
             + ["'|'"]
             + [texts[card.url] for card in context["related"]]
         )
-        cards = tuple(c.url for c in (context["newer"], context["older"], *context["related"]) if c)
         content = self._fingerprints.digest_text(own)
         return self.page(article.url, "article.html", context, content, cards, article.url)
 
@@ -278,7 +297,11 @@ class Planner:
         # What all pages of the list share is fingerprinted once, not once per page.
         feeds = feeds or []
         fingerprints = self._fingerprints
-        shared = fingerprints.key([self._common_digest, title, len(items), feeds, extra])
+        shared = (
+            fingerprints.key([self._common_digest, title, len(items), feeds, extra])
+            if self._fingerprinting
+            else ""
+        )
         wanted = (
             range(1, count + 1)
             if only is None
@@ -303,9 +326,11 @@ class Planner:
                 "feeds": feeds,
                 **(extra or {}),
             }
-            texts = ",".join([self._card_texts[card.url] for card in shown])
-            own = f"{page_urls[number - 1]!r}{pager!r}[{texts}]"
-            content = fingerprints.digest_text(shared + own)
+            content = ""
+            if self._fingerprinting:
+                texts = ",".join([self._card_texts[card.url] for card in shown])
+                own = f"{page_urls[number - 1]!r}{pager!r}[{texts}]"
+                content = fingerprints.digest_text(shared + own)
             cards = tuple([card.url for card in shown])
             yield self.page(page_urls[number - 1], template, context, content, cards)
 
@@ -371,9 +396,11 @@ class Planner:
         """A page; `content` is the fingerprint of what it shows (by default of the common
         context and its own), to which its fingerprint adds that of the template."""
         context = {"url": url, "title": None, "description": None, "feeds": [], **context}
-        if content is None:
+        if not self._fingerprinting:
+            content = ""
+        elif content is None:
             content = self._fingerprints.digest([self._common_digest, context])
-        fingerprint = self.fingerprint(template, content)
+        fingerprint = self.fingerprint(template, content) if self._fingerprinting else ""
         context = {**self.common, **context}
         return Page(url, template, context, fingerprint, None, cards, article, content)
 
