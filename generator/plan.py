@@ -5,6 +5,7 @@ fingerprint of everything it shows, so the writer renders only the pages that ch
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -234,17 +235,7 @@ class Planner:
             [made] = self.pages(only={page.url})
         finally:
             self._fingerprinting = True
-        cards, article = page.cards, page.article
-        return Page(
-            page.url,
-            page.template,
-            made.context,
-            page.fingerprint,
-            None,
-            cards,
-            article,
-            page.content,
-        )
+        return dataclasses.replace(page, context=made.context)
 
     def article_page(self, article: Article) -> Page:
         site = self.site
