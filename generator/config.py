@@ -55,6 +55,7 @@ class SiteConfig:
 
 _OPTIONS = {f.name: f for f in fields(SiteConfig) if f.name != "root"}
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_HOST = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 
 def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> SiteConfig:
@@ -104,6 +105,9 @@ def _problems(data: dict[str, Any]) -> list[tuple[str, str]]:
         parts = urlsplit(data["base_url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(("base_url", f"{data['base_url']!r} is not an http(s) URL"))
+    if isinstance(data.get("cname"), str) and data["cname"] and not _HOST.match(data["cname"]):
+        # It becomes a file's bytes and its manifest line: a domain name, nothing else.
+        problems.append(("cname", f"{data['cname']!r} is not a domain name, e.g. news.example.org"))
     if isinstance(data.get("theme"), str) and not _SAFE_NAME.match(data["theme"]):
         problems.append(("theme", f"{data['theme']!r} is not a plain folder name"))
     if isinstance(data.get("timezone"), str):

@@ -101,6 +101,12 @@ def test_config_paths_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigErrors) as caught:
         load_config(tmp_path / "site.yaml")
     assert "theme: '../../etc' is not a plain folder name" in str(caught.value)
+    (tmp_path / "site.yaml").write_text('cname: "news.example.org\\tx"\n')
+    with pytest.raises(ConfigErrors) as caught:
+        load_config(tmp_path / "site.yaml")
+    assert "cname: 'news.example.org\\tx' is not a domain name" in str(caught.value)
+    (tmp_path / "site.yaml").write_text("cname: news.example.org\n")
+    assert load_config(tmp_path / "site.yaml").cname == "news.example.org"
     root = make_project(tmp_path / "p")
     for output in (".", "content", "content/site", ".."):
         config = json.loads((root / "site.yaml").read_text())
