@@ -247,6 +247,8 @@ class ContentLoader:
         self.shown = shown
         self._known: dict[str, tuple[Stamp, Article]] | None = None
         self._order: list[str] | None = None  # the keys of the last load, sorted
+        self._articles: list[Article] = []  # the last load's articles, in that order
+        self._position: dict[str, int] = {}  # key -> its place in _order, made when needed
         self._failed: set[str] = set()  # files the last load could not read: read again
         folder = str(content)
         self._prefix = "" if folder == "." else folder + os.sep  # key == str(Path(folder, name))
@@ -284,7 +286,15 @@ class ContentLoader:
             self._known = current
         if changed is None or current.keys() != known.keys():
             self._order = sorted(current)  # sorting 10,000 names costs a few milliseconds
-        articles = [current[key][1] for key in self._order]
+            self._articles = [current[key][1] for key in self._order]
+            self._position = {}
+        else:  # the same files: the few changed articles put in place of their old versions
+            if not self._position:
+                self._position = {key: n for n, key in enumerate(self._order)}
+            self._articles = list(self._articles)
+            for key in changed & current.keys():  # not those that could not be read again
+                self._articles[self._position[key]] = current[key][1]
+        articles = self._articles
         if pending and hint is None:
             # Bodies of deleted or edited files go; a watching process leaves this to the next
             # full load (a stale body costs disk space, never a wrong page).

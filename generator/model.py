@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from generator import urls
@@ -43,6 +44,9 @@ class Site:
     related: dict[str, tuple[Article, ...]]
     partners: dict[Term, tuple[tuple[Term, int], ...]]  # country -> (partner, shared articles)
     by_slug: dict[tuple[str, str], Term]
+    # Article url -> the urls of the articles listing it as related: made on first use (a
+    # title edit in watch mode) and shared with the sites that replace articles in this one.
+    listed_by: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def term(self, kind: str, name: str) -> Term:
         """The term an article's name files it under."""
@@ -142,12 +146,22 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
     old = {id(a): changed[a.url] for a in site.articles if a.url in changed}
 
     def replaced(items: tuple[Article, ...]) -> tuple[Article, ...]:
-        if old.keys().isdisjoint(map(id, items)):
+        ids = list(map(id, items))
+        if old.keys().isdisjoint(ids):
             return items
-        return tuple([old.get(id(a), a) for a in items])
+        copy = list(items)
+        for key, article in old.items():
+            with contextlib.suppress(ValueError):  # an article is in a tuple once, or not
+                copy[ids.index(key)] = article
+        return tuple(copy)
 
     terms = {kind: dict(by_term) for kind, by_term in site.terms.items()}
     newer, older = dict(site.newer), dict(site.older)
+    if not site.listed_by:
+        for url, items in site.related.items():
+            for item in items:
+                site.listed_by.setdefault(item.url, []).append(url)
+    related = dict(site.related)
     for url, article in changed.items():
         for kind, names in article_terms(article).items():
             for name in names:
@@ -158,14 +172,17 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
             newer[before.url] = article
         if (after := site.newer[url]) is not None:
             older[after.url] = article
+        for holder in site.listed_by.get(url, ()):
+            related[holder] = replaced(related[holder])
     return Site(
         articles=replaced(site.articles),
         terms=terms,
         newer=newer,
         older=older,
-        related={url: replaced(items) for url, items in site.related.items()},
+        related=related,
         partners=site.partners,
         by_slug=site.by_slug,
+        listed_by=site.listed_by,
     )
 
 

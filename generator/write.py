@@ -63,11 +63,13 @@ def write_site(
     progress: Progress = lambda done, total: None,
     derived: Derived | None = None,
     trust_own: bool = False,
+    renewed: Sequence[Page] | None = None,
 ) -> WriteStats:
     """Make `out` hold exactly these pages, switching to the new version in one step.
-    `trust_own`: nothing but this process changes the two folders (a preview's own)."""
+    `trust_own`: nothing but this process changes the two folders (a preview's own).
+    `renewed`: with `trust_own`, the only pages that may differ from those of this process's
+    last call for `out` (a watch-mode rebuild of a few pages): the others are not looked at."""
     _recover(out)
-    wanted = {page.output: page.fingerprint for page in pages}
     published, wrote_published = _read_manifest(out)
     spare = out.parent / f".{out.name}.prev"
     fresh = not spare.exists()
@@ -75,18 +77,33 @@ def write_site(
     # Both folders as this process left them: their files are trusted to be there, not looked
     # at one by one (25,000 stats), and pages named as last time are not checked again.
     trusted = trust_own and wrote_published and wrote_held
-    if not (trusted and len(wanted) == len(pages) and wanted.keys() <= published.keys()):
+    # At 10,000 articles, going through 25,000 pages and names is most of a one-page rebuild.
+    candidates = renewed if trusted and renewed is not None else pages
+    wanted = dict(published) if candidates is renewed else {}
+    wanted.update({page.output: page.fingerprint for page in candidates})
+    same_names = len(wanted) == (len(published) if candidates is renewed else len(candidates))
+    if candidates is renewed and not same_names:  # a renewed page has a new name after all
+        candidates, same_names = pages, False
+        wanted = {page.output: page.fingerprint for page in pages}
+    checked = trusted and same_names  # the names were checked when they were written
+    if checked and candidates is not renewed:  # (renewed ones have the names of last time)
+        checked = wanted.keys() <= published.keys()
+    if not checked:
         _check(out, pages)
     prefix = derived.prefix if derived else None
     previous_derived = (
         {k: v for k, v in published.items() if k.startswith(prefix)} if prefix else {}
     )
-    published_pages = (
-        {k: v for k, v in published.items() if k not in previous_derived}
-        if previous_derived
-        else published
-    )
-    if published_pages == wanted and (previous_derived or derived is None):
+    if candidates is renewed:
+        unchanged = all(published.get(p.output) == p.fingerprint for p in renewed)
+    else:
+        published_pages = (
+            {k: v for k, v in published.items() if k not in previous_derived}
+            if previous_derived
+            else published
+        )
+        unchanged = published_pages == wanted
+    if unchanged and (previous_derived or derived is None):
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     # A killed build left the spare without its manifest, or with a manifest cut short.
     swept = spare.is_dir() and not held
@@ -96,7 +113,7 @@ def write_site(
     changed: list[str] = []  # files whose fingerprint is not the published one
     folders: set[Path] = set()
     spare_prefix = f"{spare}{os.sep}"  # plain strings: Path objects cost more than the stat
-    for page in pages:
+    for page in candidates:
         name, fingerprint = page.output, page.fingerprint
         before = published.get(name)
         if before != fingerprint:
@@ -115,6 +132,8 @@ def write_site(
         trusted_held = held if trusted else None
         made = _derive(derived, out, spare, previous_derived, remake, trusted_held)
         changed += [name for name, value in made.items() if published.get(name) != value]
+        for name in previous_derived.keys() - made.keys():
+            wanted.pop(name, None)  # copied from the published manifest with the pages
         wanted.update(made)
     _remove_stale(spare, wanted, held, swept)
     (spare / OLD_MANIFEST).unlink(missing_ok=True)
