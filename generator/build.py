@@ -112,7 +112,9 @@ class Builder:
         # again (10,000 calls).
         stamps: dict[str, tuple[int, int]] = {}
         inputs = "" if watching else _inputs_key(config, self.drafts, self.future, stamps=stamps)
-        last = None if watching else _read_last_build(config)
+        # A builder that keeps its plan makes one even with nothing to do, or the first edit
+        # in `portal watch` would wait for the whole site to be planned (seconds at 10,000).
+        last = None if self.keep_plan else _read_last_build(config)
         if last and last.get("inputs") == inputs == _with_output(inputs, out, last):
             # Not a file the site is made of changed since the last build, nor the output.
             return BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)

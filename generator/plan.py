@@ -145,7 +145,9 @@ class Planner:
         charts, the units that make pages) and the cards of the other articles are kept."""
         other = copy.copy(self)
         other.site = site
-        other._cards, other._card_texts = dict(self._cards), dict(self._card_texts)
+        # The cards move, not copied: a copy touches 20,000 objects scattered in memory, ~5 ms
+        # at 10,000 articles. This planner, left without, makes its own again if asked.
+        self._cards, self._card_texts = {}, {}
         for url in changed:
             other._cards.pop(url, None)
             other._card_texts.pop(url, None)

@@ -135,25 +135,34 @@ def write_site(
         for name in previous_derived.keys() - made.keys():
             wanted.pop(name, None)  # copied from the published manifest with the pages
         wanted.update(made)
-    _remove_stale(spare, wanted, held, swept)
+    # Renewed pages keep their names: of two folders holding the published files, only
+    # derived ones can have gone (no sets of 25,000 names compared).
+    kept_names = candidates is renewed and held is published
+    _remove_stale(spare, wanted, previous_derived if kept_names else held, swept)
     (spare / OLD_MANIFEST).unlink(missing_ok=True)
     # A preview's own folder is never published: its manifest need not be in canonical order.
     _write_manifest(spare, wanted, canonical=not trust_own)
     _swap(spare, out)
     try:
-        _catch_up(out, spare, wanted, published, changed)
+        may_go = previous_derived if candidates is renewed else published
+        _catch_up(out, spare, wanted, published, changed, may_go)
     except OSError:
         pass  # the site is published; the spare, left without a manifest, is swept next time
     return WriteStats(len(pages), rendered, len(changed))
 
 
 def _catch_up(
-    out: Path, spare: Path, wanted: dict[str, str], holds: dict[str, str], changed: list[str]
+    out: Path,
+    spare: Path,
+    wanted: dict[str, str],
+    holds: dict[str, str],
+    changed: list[str],
+    may_go: dict[str, str],
 ) -> None:
     """After the swap the spare holds the build before (`holds`): bring it up to this one (the
     `changed` files) with hard links, so that the next build starts from two equal folders and
     touches only what it changes itself, whatever this build changed (a template edit: every
-    page)."""
+    page). Files the spare holds that are not wanted are among `may_go`."""
     fresh = not spare.exists()
     (spare / MANIFEST).unlink(missing_ok=True)  # killed while catching up: the next one sweeps
     folders: set[Path] = set()
@@ -171,7 +180,7 @@ def _catch_up(
             except OSError:
                 pass
         _link(out, spare, name)
-    _remove_stale(spare, wanted, holds, sweep=False)
+    _remove_stale(spare, wanted, may_go, sweep=False)
     (spare / OLD_MANIFEST).unlink(missing_ok=True)
     _link(out, spare, MANIFEST)  # the same file: this process's own, so trusted next time
 
@@ -328,7 +337,8 @@ def _link_new(out: Path, spare: Path, name: str, folders: set[Path]) -> bool:
 
 
 def _remove_stale(spare: Path, wanted: dict[str, str], held: dict[str, str], sweep: bool) -> None:
-    """Delete what the spare holds that the new build does not have."""
+    """Delete what the spare holds (`held`, or all its files if `sweep`) that the new build
+    does not have. `held` may be only those of the spare's files that can have gone."""
     if sweep:
         stale = [
             p
