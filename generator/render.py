@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
+from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import InputError
@@ -46,6 +48,7 @@ class Renderer:
             # One Renderer per build: templates cannot change under it, so no stat per page.
             auto_reload=False,
         )
+        self.env.template_class = _QuickEscapeTemplate
         base_path = config.base_path
         self.env.filters["url"] = lambda path: base_path + str(path).lstrip("/")
         self.env.filters["absolute"] = config.absolute
@@ -111,6 +114,36 @@ class Renderer:
         for child in _REFERENCE.findall(source):
             sources += self._closure(child, seen)
         return sources
+
+
+# markupsafe's C escaping of a str (markupsafe >= 2.1), without the checks around it.
+_escape_str = getattr(markupsafe, "_escape_inner", None)
+_new_str = str.__new__
+
+
+def quick_escape(value: object) -> Markup:
+    """markupsafe.escape, the same result in less time for what templates output most (~80
+    values per page, a tenth of the time of rendering one): markup as it is (a str is
+    immutable: no copy needed), text and whole numbers without markupsafe's checks."""
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[return-value]
+    if _escape_str is not None and kind is str:
+        return _new_str(Markup, _escape_str(value))
+    if kind is int:
+        return _new_str(Markup, str(value))  # digits and a sign: nothing to escape
+    return markupsafe.escape(value)
+
+
+class _QuickEscapeTemplate(jinja2.Template):
+    """A template whose output goes through quick_escape: the code Jinja compiles calls the
+    `escape` of its namespace, shared by the template's blocks and macros."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func.__globals__["escape"] = quick_escape
+        return template
 
 
 class _RememberedMacro:
