@@ -61,3 +61,27 @@ def test_mutable_arguments_and_call_blocks_are_never_remembered(tmp_path: Path) 
     assert render(r, xs=[1, 2], word="one") == "1,2;1,2,3;[one]"
     assert render(r, xs=[1, 2], word="two") == "1,2;1,2,3;[two]"
     assert calls == [2, 3, 2, 3]
+
+
+class _Safe:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+def test_quick_escape_gives_what_markupsafe_gives() -> None:
+    import markupsafe
+
+    from generator.render import quick_escape
+
+    for value in ['Tom & "Jerry" <x> \'y\'', "", markupsafe.Markup("<i>kept</i>"), 7, -12,
+                  True, 2.5, None, _Safe(), type("Text", (str,), {})("<sub>")]:  # fmt: skip
+        quick, reference = quick_escape(value), markupsafe.escape(value)
+        assert quick == reference and type(quick) is type(reference), value
+
+
+def test_templates_escape_text_and_keep_markup(tmp_path: Path) -> None:
+    r, _ = renderer(tmp_path, "", "<p>{{ text }}|{{ html }}|{{ n }}</p>")
+    import markupsafe
+
+    shown = render(r, text='<script>"&', html=markupsafe.Markup("<em>ok</em>"), n=3)
+    assert shown == "<p>&lt;script&gt;&#34;&amp;|<em>ok</em>|3</p>"
