@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -85,8 +86,10 @@ def pair_name(first: str, second: str) -> str:
     return f"{a}{PAIR_SEPARATOR}{b}"
 
 
+@functools.lru_cache(maxsize=4096)
 def country_pairs(countries: tuple[str, ...]) -> tuple[str, ...]:
-    """Every pair of the article's countries: bilateral pages are made of these."""
+    """Every pair of the article's countries: bilateral pages are made of these (the same few
+    hundred lists of countries recur: kept)."""
     first: dict[str, str] = {}
     for country in countries:
         first.setdefault(urls.term_slug(country), country)  # the first spelling wins
@@ -110,19 +113,21 @@ def build_site(
     """Sort and group the articles (the home country is left out of related-article scoring)."""
     ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
     related = _cached_related(ordered, home_country, related_cache)
-    # Grouped by slug, so "E-commerce" and "e-commerce" are one page (named as most write it).
-    grouped: dict[tuple[str, str], list[Article]] = defaultdict(list)
-    spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for article in ordered:
+    # Filed by name first: the few hundred names are slugged once, not 120,000 times.
+    by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, article in enumerate(ordered):
         for kind, names in article_terms(article).items():
             for name in names:
-                key = (kind, slug_of(kind, name))
-                grouped[key].append(article)
-                spellings[key][name] += 1
+                by_name[kind, name].append(position)
+    # Grouped by slug, so "E-commerce" and "e-commerce" are one page (named as most write it).
+    spellings: dict[tuple[str, str], list[tuple[str, list[int]]]] = defaultdict(list)
+    for (kind, name), positions in by_name.items():
+        spellings[kind, slug_of(kind, name)].append((name, positions))
     terms: dict[str, dict[Term, tuple[Article, ...]]] = {kind: {} for kind in TAXONOMIES}
-    for (kind, slug), items in sorted(grouped.items()):
-        name = min(spellings[kind, slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        terms[kind][Term(kind, name, slug)] = tuple(items)
+    for (kind, slug), named in sorted(spellings.items()):
+        name = min(named, key=lambda spelling: (-len(spelling[1]), spelling[0]))[0]
+        positions = named[0][1] if len(named) == 1 else sorted(p for _, ps in named for p in ps)
+        terms[kind][Term(kind, name, slug)] = tuple([ordered[p] for p in positions])
     newer = {a.url: (ordered[i - 1] if i > 0 else None) for i, a in enumerate(ordered)}
     older = {
         a.url: (ordered[i + 1] if i + 1 < len(ordered) else None) for i, a in enumerate(ordered)

@@ -358,8 +358,11 @@ def _remove_stale(spare: Path, wanted: dict[str, str], held: dict[str, str], swe
 
 
 def _check(out: Path, pages: Sequence[Page]) -> None:
+    names = [page.output for page in pages]
+    if len(set(names)) == len(names) and _all_inside(names):
+        pages = []  # as a rule: all checked at once, not one by one (25,000 names)
     seen: set[str] = set()
-    for page in pages:
+    for page in pages:  # which one is wrong, and how
         if not _inside(page.output):
             # Names come from slugs that cannot do this; this is the last line of defence.
             raise InputError(str(out), f"refusing to write {page.output!r}: not inside the site")
@@ -376,6 +379,17 @@ def _check(out: Path, pages: Sequence[Page]) -> None:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# In names joined by line breaks: a control character, a backslash or a colon, or a part
+# that is empty, '.' or '..' (at the start of a line or after a '/', up to a '/' or its end).
+_OUTSIDE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\\:]|(?:^|/)\.{0,2}(?:/|$)", re.MULTILINE)
+
+
+def _all_inside(names: list[str]) -> bool:
+    """Whether `_inside` holds for every name: one pattern over all of them."""
+    text = "\n".join(names)
+    return text.count("\n") == len(names) - 1 and not _OUTSIDE.search(text)
 
 
 def _inside(name: str) -> bool:

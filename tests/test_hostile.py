@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,17 @@ def test_writer_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
         with pytest.raises(InputError, match="not inside the site"):
             write_site([Page(name, None, {}, "f", b"x")], tmp_path / "out", lambda p: b"")
     assert not (tmp_path / "x.html").exists() and not (tmp_path / "out").exists()
+
+
+def test_the_writers_check_of_all_names_at_once_agrees_with_the_check_of_each() -> None:
+    from generator.write import _all_inside, _inside
+
+    rng = random.Random(5)
+    alphabet = ["a", "/", ".", "\n", "\\", ":", "\x00", "\x1f", "\x7f", "-"]
+    for _ in range(20_000):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        assert _all_inside(["ok/index.html", name]) == _inside(name), repr(name)
+    assert _all_inside(["index.html", "2024/01/a/index.html", "..a/b", ".well-known/x"])
 
 
 def test_yaml_object_tags_are_refused(tmp_path: Path) -> None:

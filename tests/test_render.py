@@ -85,3 +85,21 @@ def test_templates_escape_text_and_keep_markup(tmp_path: Path) -> None:
 
     shown = render(r, text='<script>"&', html=markupsafe.Markup("<em>ok</em>"), n=3)
     assert shown == "<p>&lt;script&gt;&#34;&amp;|<em>ok</em>|3</p>"
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(
+    tmp_path: Path,
+) -> None:
+    r, _ = renderer(tmp_path, "", "<p>{{ text }}</p>")
+    assert render(r, text="one") == "<p>one</p>"
+    kept = list((tmp_path / ".portal-cache").glob("templates-*/*"))
+    assert kept, "no compiled template kept"
+    (tmp_path / "templates/page.html").write_text("<div>{{ text }}</div>")
+    again = Renderer(load_config(tmp_path / "site.yaml"), lambda name: name, DEFAULT_THEME)
+    assert render(again, text="two") == "<div>two</div>"
+
+
+def test_a_cache_folder_that_cannot_be_made_only_means_compiling(tmp_path: Path) -> None:
+    (tmp_path / ".portal-cache").write_text("a file, not a folder")
+    r, _ = renderer(tmp_path, "", "<p>{{ text }}</p>")
+    assert render(r, text="still") == "<p>still</p>"
