@@ -6,15 +6,17 @@ re-reads only the files that changed; `build` is one Builder run.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import importlib.util
 import json
 import operator
 import os
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -118,6 +120,48 @@ class Builder:
         if last and last.get("inputs") == inputs == _with_output(inputs, out, last):
             # Not a file the site is made of changed since the last build, nor the output.
             return BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)
+        try:
+            with _collection_paused():  # and unfrozen when the build ends (finally, below)
+                loaded = self._made_of(config, changed, watching, stamps, say, warn)
+            articles, config, search, sources, pages = loaded
+            renewed = None if pages.renewed is None else [pages.pages[p] for p in pages.renewed]
+            stats = write_site(
+                pages.pages, out, pages.render, progress, search, self.private_output, renewed
+            )
+            if self.keep_plan:
+                self._last = _LastPlan(sources, articles, pages)
+            site = pages.planner.site
+            result = BuildResult(
+                pages=stats.pages,
+                rendered=stats.rendered,
+                written=stats.written,
+                articles=len(site.articles),
+                tags=len(site.terms["tag"]),
+                countries=len(site.terms["country"]),
+                seconds=time.perf_counter() - started,
+                out=out,
+                searchable=search is not None,
+            )
+            # Remembered only when nothing changed while building (an edit mid-build, or a seed
+            # converted by this build, must be seen by the next one).
+            unchanged = not watching and _inputs_key(config, self.drafts, self.future) == inputs
+            if unchanged and (search is not None or not self.config.search):
+                _write_last_build(config, inputs, out, result)
+            return result
+        finally:
+            gc.unfreeze()
+
+    def _made_of(
+        self,
+        config: SiteConfig,
+        changed: Collection[Path] | None,
+        watching: bool,
+        stamps: dict[str, tuple[int, int]],
+        say: Say,
+        warn: Say,
+    ) -> tuple[list[Article], SiteConfig, Derived | None, str, Plan]:
+        """What the site is made of: the articles, the config as built (without search if
+        it is unavailable), the search index, the sources key and the plan."""
         if changed is None or not self._only_content(changed):
             if _convert_new_seeds(config, say, warn):
                 stamps = {}  # content files were written since
@@ -133,30 +177,7 @@ class Builder:
             pages = self._replan(last, articles, config, sources)
         else:
             pages = self._plan_from_index(articles, config, sources)
-        renewed = None if pages.renewed is None else [pages.pages[p] for p in pages.renewed]
-        stats = write_site(
-            pages.pages, out, pages.render, progress, search, self.private_output, renewed
-        )
-        if self.keep_plan:
-            self._last = _LastPlan(sources, articles, pages)
-        site = pages.planner.site
-        result = BuildResult(
-            pages=stats.pages,
-            rendered=stats.rendered,
-            written=stats.written,
-            articles=len(site.articles),
-            tags=len(site.terms["tag"]),
-            countries=len(site.terms["country"]),
-            seconds=time.perf_counter() - started,
-            out=out,
-            searchable=search is not None,
-        )
-        # Remembered only when nothing changed while building (an edit mid-build, or a seed
-        # converted by this build, must be seen by the next one).
-        unchanged = not watching and _inputs_key(config, self.drafts, self.future) == inputs
-        if unchanged and (search is not None or not self.config.search):
-            _write_last_build(config, inputs, out, result)
-        return result
+        return articles, config, search, sources, pages
 
     def _plan_from_index(self, articles: list[Article], config: SiteConfig, sources: str) -> Plan:
         """A new process plans only the pages showing changed articles when the plan index
@@ -352,6 +373,22 @@ def _write_last_build(config: SiteConfig, inputs: str, out: Path, result: BuildR
         os.replace(temporary, folder / LAST_BUILD)
     except OSError:
         temporary.unlink(missing_ok=True)  # the next build checks everything: slower, not wrong
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the model and the plan are made, and none over what
+    they made afterwards (frozen): at 10,000 articles they are ~500,000 objects, scanned again
+    by every full collection their making triggers, ~0.2 s of a one-article rebuild.
+    Reference counting still frees what they drop; render workers collect as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _today(config: SiteConfig) -> dt.date:

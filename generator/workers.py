@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +43,7 @@ def in_workers(
 
     def start(*args: Any) -> None:
         quiet_worker()
+        gc.enable()  # the parent may have paused collecting while it made what workers share
         if initializer is not None:
             initializer(*args)
 
