@@ -453,7 +453,9 @@ def size_table(data: dict[str, dict], metric: str = "wall") -> list[str]:
 def exponent_lines(results: dict[str, dict]) -> list[str]:
     sizes = sorted(int(s) for s in results)
     lines = []
-    for a, b in zip(sizes, sizes[1:], strict=False):
+    spans = list(zip(sizes, sizes[1:], strict=False))
+    spans += [(sizes[0], sizes[-1])] if len(sizes) > 2 else []  # and end to end
+    for a, b in spans:
         lines.append(f"From {a:,} to {b:,} articles, time ∝ N^k with k =")
         for name, label in {"ours": "ours", **PEERS}.items():
             if name in results[str(a)] and name in results[str(b)]:
