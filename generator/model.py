@@ -126,7 +126,8 @@ def build_site(
     terms: dict[str, dict[Term, tuple[Article, ...]]] = {kind: {} for kind in TAXONOMIES}
     for (kind, slug), named in sorted(spellings.items()):
         name = min(named, key=lambda spelling: (-len(spelling[1]), spelling[0]))[0]
-        positions = named[0][1] if len(named) == 1 else sorted(p for _, ps in named for p in ps)
+        # An article filed under two spellings of one term is listed on its page once.
+        positions = named[0][1] if len(named) == 1 else sorted({p for _, ps in named for p in ps})
         terms[kind][Term(kind, name, slug)] = tuple([ordered[p] for p in positions])
     newer = {a.url: (ordered[i - 1] if i > 0 else None) for i, a in enumerate(ordered)}
     older = {
@@ -156,7 +157,7 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
             return items
         copy = list(items)
         for key, article in old.items():
-            with contextlib.suppress(ValueError):  # an article is in a tuple once, or not
+            with contextlib.suppress(ValueError):  # an article is in a tuple once (build_site)
                 copy[ids.index(key)] = article
         return tuple(copy)
 

@@ -74,3 +74,13 @@ def test_taxonomies_pairs_and_neighbours() -> None:
     ukraine = site.term("country", "Ukraine")
     assert [(t.name, n) for t, n in site.partners[ukraine]] == [("China", 2), ("Spain", 1)]
     assert country_pairs(("Ukraine", "China", "ukraine")) == ("China – Ukraine",)
+
+
+def test_an_article_under_two_spellings_of_a_term_is_listed_once() -> None:
+    a = article("a", "2020-01-01", ["China", "Kenya", "kenya"], tags=["E-commerce", "e-commerce"])
+    b = article("b", "2021-01-01", ["China", "Kenya"], tags=["e-commerce"])
+    site = build_site([a, b], "China")
+    [tag] = site.terms["tag"]
+    assert tag.name == "e-commerce" and site.terms["tag"][tag] == (b, a)
+    kenya = site.term("country", "Kenya")
+    assert site.terms["country"][kenya] == (b, a)
