@@ -180,6 +180,9 @@ class _RememberedMacro:
     # Calls before deciding whether remembering pays: many, because one list shows every
     # card once, and only the next lists show them again.
     TRIAL = 20_000
+    # Jinja asks whatever a template calls whether it wants the context passed; a macro does
+    # not. Said here, not found out through __getattr__ and an exception on every call.
+    jinja_pass_arg = None
 
     def __init__(self, macro: jinja2.runtime.Macro):
         self.macro = macro
@@ -195,7 +198,9 @@ class _RememberedMacro:
             self.memo = None  # arguments hardly ever repeat: remembering only costs memory
             return self.macro(*args, **kwargs)
         # Types are part of the key: level=1 and level=True are equal, but render differently.
-        key = (*((type(a), a) for a in args), *((k, type(v), v) for k, v in kwargs.items()))
+        key: tuple[object, ...] = (args, tuple(map(type, args)))
+        if kwargs:
+            key += (tuple(kwargs.items()), tuple(map(type, kwargs.values())))
         try:
             html = memo.get(key)
         except TypeError:  # an unhashable (mutable) argument: never remembered
