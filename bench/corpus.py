@@ -178,24 +178,29 @@ def portal_text(item: Item) -> str:
     )
 
 
+def yaml_text(item: Item, url_key: str, taxonomies: list[tuple[str, object]]) -> str:
+    """Front matter as Hugo and Eleventy read it: ours' fields, the URL under `url_key`, then
+    the tool's own taxonomy fields; the body after it."""
+    url = f"/{item.date.year:04d}/{item.date.month:02d}/{item.slug}/"
+    fields = [
+        ("title", q(item.title)),
+        ("date", item.date.isoformat()),
+        (url_key, url),
+        ("slug", item.slug),
+        ("summary", q(item.summary)),
+        ("source", q(item.source)),
+        ("places", q(list(item.places))),
+        ("tags", q(list(item.tags))),
+        ("countries", q(list(item.countries))),
+    ] + [(key, q(value)) for key, value in taxonomies]
+    lines = "".join(f"{key}: {value}\n" for key, value in fields)
+    return f"---\n{lines}---\n\n{item.body}\n"
+
+
 def hugo_text(item: Item) -> str:
     """Hugo: tags, countries, sections and archive (year) are taxonomies; the URL is ours."""
-    url = f"/{item.date.year:04d}/{item.date.month:02d}/{item.slug}/"
-    return (
-        "---\n"
-        f"title: {q(item.title)}\n"
-        f"date: {item.date.isoformat()}\n"
-        f"url: {url}\n"
-        f"slug: {item.slug}\n"
-        f"summary: {q(item.summary)}\n"
-        f"source: {q(item.source)}\n"
-        f"places: {q(list(item.places))}\n"
-        f"tags: {q(list(item.tags))}\n"
-        f"countries: {q(list(item.countries))}\n"
-        f"sections: {q([item.section])}\n"
-        f"archive: {q([str(item.date.year)])}\n"
-        "---\n\n"
-        f"{item.body}\n"
+    return yaml_text(
+        item, "url", [("sections", [item.section]), ("archive", [str(item.date.year)])]
     )
 
 
@@ -217,22 +222,7 @@ def pelican_text(item: Item) -> str:
 def eleventy_text(item: Item) -> str:
     """Eleventy: the URL is the front matter `permalink`; its config makes the taxonomies
     (tags, countries, section, the year of the date), as it has none of its own."""
-    url = f"/{item.date.year:04d}/{item.date.month:02d}/{item.slug}/"
-    return (
-        "---\n"
-        f"title: {q(item.title)}\n"
-        f"date: {item.date.isoformat()}\n"
-        f"permalink: {url}\n"
-        f"slug: {item.slug}\n"
-        f"summary: {q(item.summary)}\n"
-        f"source: {q(item.source)}\n"
-        f"places: {q(list(item.places))}\n"
-        f"tags: {q(list(item.tags))}\n"
-        f"countries: {q(list(item.countries))}\n"
-        f"section: {q(item.section)}\n"
-        "---\n\n"
-        f"{item.body}\n"
-    )
+    return yaml_text(item, "permalink", [("section", item.section)])
 
 
 SITE_YAML = """\
