@@ -23,10 +23,23 @@ class Page:
     times: list[str] = field(default_factory=list)  # datetime attributes
 
 
+def _matches(selector: str, tag: str, attrs: dict[str, str]) -> bool:
+    """A one-element CSS selector: `tag`, `.class`, `#id`, `tag.class`, `tag#id`."""
+    name, _, rest = selector.partition("." if "." in selector else "#")
+    if name and name != tag:
+        return False
+    if "." in selector:
+        return rest in attrs.get("class", "").split()
+    return not rest or attrs.get("id") == rest
+
+
 class _Parser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, within: str | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.page = Page()
+        self._within = within
+        self._inside: int | None = None if within else -1  # stack depth of the chosen element
+        self._done = False
         self._stack: list[str] = []
         self._text: list[str] = []
         self._h1: list[str] = []
@@ -35,7 +48,12 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if self._within and self._inside is None and not self._done:
+            if _matches(self._within, tag, a):
+                self._inside = len(self._stack)
         self._stack.append(tag)
+        if self._inside is None:
+            return
         for key in ("href", "src"):
             if key in a:
                 self.page.links.append(a[key])
@@ -56,8 +74,12 @@ class _Parser(HTMLParser):
             self._script = None
         while self._stack and self._stack.pop() != tag:
             pass
+        if self._inside is not None and len(self._stack) <= self._inside:
+            self._inside, self._done = None, True  # the chosen element ended
 
     def handle_data(self, data: str) -> None:
+        if self._inside is None:
+            return
         if self._script is not None:
             self._script.append(data)
             return
@@ -65,7 +87,7 @@ class _Parser(HTMLParser):
             self._title.append(data)
         elif "h1" in self._stack:
             self._h1.append(data)
-        if "body" in self._stack and "script" not in self._stack:
+        if ("body" in self._stack or self._within) and "script" not in self._stack:
             self._text.append(data)
 
     def close(self) -> None:
@@ -75,10 +97,14 @@ class _Parser(HTMLParser):
         self.page.text = " ".join(" ".join(self._text).split())
 
 
-def parse(path: Path) -> Page:
-    parser = _Parser()
+def parse(path: Path, within: str | None = None) -> Page:
+    """The page, or with `within` (a selector such as `ul.countries`) only the first element
+    it matches: its text, links and times, so a test looks at the part that shows a thing."""
+    parser = _Parser(within)
     parser.feed(path.read_text("utf-8"))
     parser.close()
+    if within and not parser._done and parser._inside is None:
+        raise AssertionError(f"{path}: no element matches {within!r}")
     return parser.page
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -58,23 +61,48 @@ def test_article_page_shows_title_date_countries(built: Path, seed: str) -> None
     assert page.h1 == fields["title"]
     assert page.title.startswith(fields["title"])
     assert date.isoformat() in page.times
-    for country in fields["countries"]:
-        assert country in page.text
+    # The article's own country list, not the partner strip or the menu.
+    listed = parse(path, within="ul.countries")
+    assert set(listed.links) == {f"/portal/countries/{_slug(c)}/" for c in fields["countries"]}
+    assert _without_flags(listed.text).split() == " ".join(fields["countries"]).split()
     assert page.canonical == f"{BASE}{date:%Y}/{date:%m}/{fields['slug']}/"
     assert page.metas["og:title"] == fields["title"]
     assert page.metas["description"] == fields["summary"]
     [ld] = [json.loads(s) for s in page.json_ld]
     assert ld["@type"] == "NewsArticle" and ld["headline"] == fields["title"]
     assert ld["datePublished"] == date.isoformat()
+    crumbs = parse(path, within="nav.breadcrumb")  # the menu links every section on every page
     if fields.get("section"):
-        assert 'href="/portal/sections/' in path.read_text("utf-8")
+        assert crumbs.links[-1] == f"/portal/sections/{_slug(fields['section'])}/"
+        assert crumbs.text.endswith(fields["section"])
+    else:
+        assert crumbs.links == ["/portal/"]
+    story = parse(path, within="article.story")
     for photo in fields.get("photos", []):
-        assert f"Photo: {photo['credit']}" in page.text
+        assert f"Photo: {photo['credit']}" in story.text
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+def _without_flags(text: str) -> str:
+    """Text without flag emoji (pairs of regional indicator letters)."""
+    return re.sub("[\U0001f1e6-\U0001f1ff]", "", text)
 
 
 def _titles_on(path: Path) -> set[str]:
     text = path.read_text("utf-8")
     return {f["title"] for f, _, _ in SEEDS.values() if f">{_html(f['title'])}</a>" in text}
+
+
+def _card_titles(path: Path) -> list[str]:
+    """The headlines of the cards on a list page."""
+    html = path.read_text("utf-8")
+    return [
+        re.sub("<[^>]+>", "", m)
+        for m in re.findall(r'<h[23] class="card-title">(.*?)</h[23]>', html, re.S)
+    ]
 
 
 def _html(text: str) -> str:
@@ -105,8 +133,14 @@ def test_tag_pages_list_exactly_their_articles(built: Path) -> None:
 
 
 def test_korea_page_lists_partners(built: Path) -> None:
-    page = parse(built / "countries/south-korea/index.html")
-    assert "Partner countries" in page.text and "China" in page.text
+    path = built / "countries/south-korea/index.html"
+    page = parse(path)
+    with_korea = [f["countries"] for f, _, _ in SEEDS.values() if "South Korea" in f["countries"]]
+    partners = {c for countries in with_korea for c in countries} - {"South Korea"}
+    assert partners == {"China"}
+    strip = parse(path, within="section.partners-of")  # not the menu, which names China too
+    assert strip.links == ["/portal/countries/china--south-korea/"]
+    assert strip.text.endswith(f"China {sum('China' in c for c in with_korea)}")
     assert ("application/atom+xml", "/portal/countries/south-korea/feed.xml") in page.alternates
 
 
@@ -130,6 +164,22 @@ def test_feeds_parse_and_hold_the_right_entries(built: Path) -> None:
     }
     home = parse(built / "index.html")
     assert ("application/atom+xml", "/portal/feed.xml") in home.alternates
+
+
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+@pytest.mark.parametrize("feed", ["feed.xml", "countries/ukraine/feed.xml", "tags/trade/feed.xml"])
+def test_feed_dates_are_rfc3339(built: Path, feed: str) -> None:
+    # Atom requires RFC 3339 date-times; feed readers (and feedparser) forgive other forms.
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(built / feed).getroot()
+    stamps = [e.text or "" for e in root.iter() if e.tag in (f"{atom}updated", f"{atom}published")]
+    entries = root.findall(f"{atom}entry")
+    assert entries and len(stamps) == 1 + 2 * len(entries)
+    assert [s for s in stamps if not RFC3339.fullmatch(s)] == []
+    published = [e.findtext(f"{atom}published") for e in entries]
+    assert published == sorted(published, reverse=True)
 
 
 def test_sitemap_lists_every_page(built: Path) -> None:
@@ -183,10 +233,17 @@ def test_drafts_and_future_articles(tmp_path: Path) -> None:
     draft.write_text("---\ntitle: A draft story\ndate: 2021-01-01\ndraft: true\n---\n\nDraft.\n")
     future = root / "content/future.md"
     future.write_text("---\ntitle: A future story\ndate: 2999-01-01\n---\n\nLater.\n")
+    # Today in the site's time zone is not the future: a story filed today is published.
+    today = dt.datetime.now(ZoneInfo(load_config(root / "site.yaml").timezone)).date()
+    (root / "content/today.md").write_text(
+        f"---\ntitle: A story of today\ndate: {today}\n---\n\nNow.\n"
+    )
     out = build_project(root)
     text = (out / "index.html").read_text("utf-8")
     assert "A draft story" not in text and "A future story" not in text
     assert not (out / "2999").exists()
+    assert "A story of today" in [h.strip() for h in _card_titles(out / "index.html")]
+    assert (out / f"{today:%Y/%m}/a-story-of-today/index.html").is_file()
     build_project(root, drafts=True, future=True)
     text = (out / "index.html").read_text("utf-8")
     assert "A draft story" in text and "A future story" in text

@@ -65,3 +65,19 @@ def test_schema_errors_are_reported_with_lines(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "content/bad.md:3: date: '2021-13-01' is not a date (YYYY-MM-DD)" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_links_written_with_the_subpath_are_checked_like_the_others(tmp_path: Path) -> None:
+    # base_url https://example.github.io/portal/: "/portal/tags/trade/" is where the page is.
+    root = make_project(tmp_path)
+    (root / "content/a.md").write_text(
+        "---\ntitle: Links\ndate: 2021-03-04\ncountries: [China]\n---\n\n"
+        "[With the subpath](/portal/tags/trade/), [an article](/portal/2020/12/"
+        "harbin-ukraine-to-further-deepen-business-cooperation/) and "
+        "[a broken one](/portal/tags/no-such-tag/).\n"
+    )
+    result = portal_check(root)
+    assert result.stdout.splitlines() == [
+        "content/a.md:7: broken link: /portal/tags/no-such-tag/",
+        "checked 6 articles: 1 problem",
+    ], result.stdout

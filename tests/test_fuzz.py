@@ -357,7 +357,9 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout == "content/deep.md:3: nested more than 100 levels deep\n"
+    # One line naming the file and the line; whose words they are (ours or PyYAML's own depth
+    # limit, which newer releases apply first) is not the point.
+    assert re.fullmatch(r"content/deep\.md:3: [^\n]*nest[^\n]*\n", result.stdout), result.stdout
 
 
 def test_number_python_cannot_print_is_refused(tmp_path: Path) -> None:

@@ -46,10 +46,21 @@ def test_most_related_article_comes_first() -> None:
         "tags", "2021-05-02", ["China", "Brazil"], [], ["trade", "agriculture"]
     )
     home_only = article("home", "2021-05-01", ["China"], ["Beijing"], ["tourism"])
-    articles = [subject, same_partner_and_place, same_partner, same_tags_only, home_only]
-    related = related_articles(tuple(articles), "China")
+    same_place = article("place", "2010-01-01", ["China"], ["Harbin"], [])
+    articles = [
+        subject,
+        same_partner_and_place,
+        same_partner,
+        same_tags_only,
+        home_only,
+        same_place,
+    ]
+    # Newest first, as the model orders them: equal scores go to the nearest in time, so the
+    # article sharing a place as well (the oldest) must win on its score alone.
+    ordered = tuple(sorted(articles, key=lambda a: a.date, reverse=True))
+    related = related_articles(ordered, "China")
     # Country 3, place 2, tag 1; sharing only the home country says nothing.
-    assert [a.slug for a in related[subject.url]] == ["partner-place", "partner", "tags"]
+    assert [a.slug for a in related[subject.url]] == ["partner-place", "partner", "tags", "place"]
     assert home_only.url not in {a.url for a in related[subject.url]}
 
 
