@@ -11,11 +11,12 @@ HASHED_SUFFIXES = (".css", ".js")
 
 @dataclass(frozen=True, slots=True)
 class Asset:
-    """A static file: its logical name ('style.css'), published URL and bytes."""
+    """A static file: its logical name ('style.css'), published URL, bytes and their digest."""
 
     name: str
     url: str
     data: bytes
+    digest: str
 
 
 def collect(folders: list[Path]) -> dict[str, Asset]:
@@ -29,13 +30,13 @@ def collect(folders: list[Path]) -> dict[str, Asset]:
     assets: dict[str, Asset] = {}
     for name, path in sorted(found.items()):
         data = path.read_bytes()
-        assets[name] = Asset(name, _published_name(name, data), data)
+        digest = hashlib.sha256(data).hexdigest()
+        assets[name] = Asset(name, _published_name(name, digest), data, digest)
     return assets
 
 
-def _published_name(name: str, data: bytes) -> str:
+def _published_name(name: str, digest: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot or "." + suffix not in HASHED_SUFFIXES:
         return name
-    digest = hashlib.sha256(data).hexdigest()[:10]
-    return f"{stem}.{digest}.{suffix}"
+    return f"{stem}.{digest[:10]}.{suffix}"

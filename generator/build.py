@@ -512,7 +512,8 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
         pages.append(planner.sitemap(pages))
     else:
         pages = replanned
-    pages += [Page(a.url, None, {}, a.url, a.data) for a in static.values()]
+    # By content: an image or a robots file keeps its name when its bytes change.
+    pages += [Page(a.url, None, {}, a.digest, a.data) for a in static.values()]
     pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))

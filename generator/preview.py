@@ -128,8 +128,10 @@ def run(
     warn: Say = print,
     ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    watching: Callable[[Watcher], None] | None = None,
 ) -> int:
-    """Build, watch, rebuild (and serve) until Ctrl-C or `stop` is set."""
+    """Build, watch, rebuild (and serve) until Ctrl-C or `stop` is set. `ready` is given the
+    URL once serving, `watching` the watcher (whose `flush` tells when a change is done)."""
     stop = stop or threading.Event()
     scratch = None
     if serve and out is None:
@@ -159,6 +161,8 @@ def run(
     preview.rebuild()
     watcher = Watcher(preview.watched(), preview.rebuild, ignore=[config.path("output_dir")])
     watcher.start()
+    if watching:
+        watching(watcher)
     if server is not None:
         threading.Thread(target=server.serve_forever, name="portal-server", daemon=True).start()
         say(f"serving {config.base_url} (Ctrl-C stops)")

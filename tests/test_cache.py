@@ -3,6 +3,7 @@ delta of what changed since) and the gazetteer."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -88,3 +89,29 @@ def test_gazetteer_is_kept_and_a_bad_or_stale_copy_is_made_again(
         monkeypatch.setattr(gazetteer, "_loaded", None)
         assert gazetteer.load_gazetteer(tmp_path) == made
         assert pickle.loads(kept.read_bytes())[0] == gazetteer._sources_key()
+
+
+DATA = Path(__file__).resolve().parent.parent / "generator" / "data"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.yaml")))
+def test_an_edited_data_file_is_a_changed_input(tmp_path: Path, name: str) -> None:
+    # An editor adds an alias to countries.yaml: the next `portal build` must not stop at its
+    # no-change check, and the gazetteer kept in .portal-cache/ must be made again.
+    from generator import build, gazetteer
+    from generator.config import load_config
+
+    (tmp_path / "site.yaml").write_text("title: T\nsearch: false\n")
+    config = load_config(tmp_path / "site.yaml")
+    inputs, sources = build._inputs_key(config, False, False), gazetteer._sources_key()
+    path = DATA / name
+    stat = path.stat()
+    # An edit seen by its stamp (the file's bytes stay: other tests read them).
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    try:
+        assert build._inputs_key(config, False, False) != inputs
+        if name in ("countries.yaml", "places.yaml"):  # what the gazetteer is made of
+            assert gazetteer._sources_key() != sources
+    finally:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build._inputs_key(config, False, False) == inputs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,41 @@ def test_config_paths_are_checked(tmp_path: Path) -> None:
         with pytest.raises(InputError, match="overlaps"):
             build_project(root)
     assert len(list((root / "content").glob("*.md"))) == 5
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[a](javascript:alert(1))",
+        "[a](&#106;avascript:alert(1))",  # an entity for the first letter
+        "[a](&#x6A;avascript&colon;alert(1))",
+        "[a](java&#x09;script:alert(1))",  # a tab, which browsers skip
+        "[a](JaVaScRiPt:alert(1))",
+        "![i](&#100;ata:text/html,alert)",
+        "[a](vbscript:msgbox(1))",
+    ],
+)
+def test_script_urls_are_dropped_however_they_are_spelled(markdown: str) -> None:
+    from html import unescape
+
+    from generator.markup import make_renderer
+
+    page = parse_html(make_renderer(allow_html=False)(markdown))
+    [url] = [value for _, value in page]
+    # What the browser would see: entities decoded, control characters and spaces skipped.
+    seen = re.sub(r"[\x00-\x20]", "", unescape(url)).lower()
+    assert not seen.startswith(("javascript:", "data:", "vbscript:")), url
+
+
+def parse_html(html: str) -> list[tuple[str, str]]:
+    """(attribute, value) of every href and src in a fragment, as an HTML parser reads them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, str]] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((k, v or "") for k, v in attrs if k in ("href", "src"))
+
+    Links(convert_charrefs=False).feed(html)
+    return found

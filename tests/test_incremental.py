@@ -74,6 +74,11 @@ def add_story(content: Path) -> None:
     edit(content / "story-new.md", r"^title: .*$", "title: Brand new")
 
 
+def write_static(root: Path, name: str, text: str) -> None:
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / name).write_text(text, "utf-8")
+
+
 def lose_output(root: Path) -> None:
     """A page gone from both output folders, and an edit so that the build is not skipped:
     the page must be made again though nothing it shows changed."""
@@ -121,6 +126,11 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
             ),
         ),
         ("config", lambda: edit(root / "site.yaml", r"^paginate: 5$", "paginate: 4")),
+        # The site's static/ folder: published as it is, and an input like any other.
+        ("static added", lambda: write_static(root, "notice.txt", "first")),
+        ("static changed", lambda: write_static(root, "notice.txt", "fifth")),  # same size
+        ("static overrides the theme", lambda: write_static(root, "style.css", "p{}")),
+        ("static removed", lambda: (root / "static/notice.txt").unlink()),
         ("nothing", lambda: None),
     ]
 

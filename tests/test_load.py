@@ -91,24 +91,28 @@ def hammer(
                     failures.append(problem)
         connection.close()
 
-    def editor() -> int:
+    edits: list[int] = []
+
+    def editor() -> None:
         article = next((root / "content").glob("harbin-ukraine*.md"))
         original = article.read_text("utf-8")
-        edits = 0
         while not done.wait(EDIT_EVERY) and time.monotonic() < deadline:
-            edits += 1
+            number = len(edits) + 1
             # Saved as editors save: a whole new file renamed over the old one.
             temporary = article.with_name(f".{article.name}.swp")
-            temporary.write_text(original + f"\nEdit number {edits}.\n", "utf-8")
+            temporary.write_text(original + f"\nEdit number {number}.\n", "utf-8")
             os.replace(temporary, article)
-        return edits
+            edits.append(number)
+
+    def get(path: str) -> str:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("GET", path)
+        body = connection.getresponse().read().decode("utf-8")
+        connection.close()
+        return body
 
     def epoch() -> int:
-        connection = http.client.HTTPConnection(host, port, timeout=10)
-        connection.request("GET", paths[0][0] + "__portal/poll?epoch=-1")
-        value = json.loads(connection.getresponse().read())["epoch"]
-        connection.close()
-        return value
+        return json.loads(get(paths[0][0] + "__portal/poll?epoch=-1"))["epoch"]
 
     first = epoch()
     editing = threading.Thread(target=editor, daemon=True)
@@ -122,5 +126,11 @@ def hammer(
     seconds = time.monotonic() - started
     done.set()
     editing.join(10)
-    time.sleep(0.5)  # the last edit's rebuild
+    # The last edit's rebuild: its text on the article's page (an edit's rebuild must finish).
+    page, _ = paths[1]
+    last = f"Edit number {edits[-1]}." if edits else ""
+    give_up = time.monotonic() + 30
+    while last not in get(page) and time.monotonic() < give_up:
+        time.sleep(0.05)
+    assert last in get(page), f"{last!r} never shown"
     return statuses, failures, seconds, epoch() - first

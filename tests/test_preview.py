@@ -31,6 +31,16 @@ class Running:
     base_url: str
     log: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    watcher: Watcher | None = None
+
+    def settle(self) -> None:
+        """Wait until every change made so far has been seen and rebuilt (with a deadline)."""
+        assert self.watcher is not None
+        # Each folder is watched apart, its events in order: a marker in each (not the theme's,
+        # which is the repository's own).
+        for folder in self.watcher.folders:
+            if folder.is_relative_to(self.root.resolve()):
+                assert self.watcher.flush(folder, TIMEOUT), f"{folder}: still busy"
 
     def get(self, path: str = "") -> tuple[int, str, dict[str, str]]:
         try:
@@ -51,7 +61,7 @@ class Running:
         while epoch < before + expected_rebuilds and time.monotonic() < deadline:
             epoch = json.loads(self.get(f"__portal/poll?epoch={epoch}")[1])["epoch"]
         assert epoch >= before + expected_rebuilds, "no rebuild happened"
-        time.sleep(0.3)  # a second, unexpected rebuild would show up in the log by now
+        self.settle()  # a second, unexpected rebuild is in the log by now
         return (self.log + self.errors)[lines:]
 
 
@@ -66,6 +76,9 @@ def preview(tmp_path: Path) -> Iterator[Running]:
         running.base_url = url
         ready.set()
 
+    def on_watching(watcher: Watcher) -> None:
+        running.watcher = watcher
+
     config_path = root / "site.yaml"
     thread = threading.Thread(
         target=run,
@@ -78,6 +91,7 @@ def preview(tmp_path: Path) -> Iterator[Running]:
             "warn": running.errors.append,
             "ready": on_ready,
             "stop": stop,
+            "watching": on_watching,
         },
         daemon=True,
     )
@@ -240,7 +254,8 @@ def test_editor_save_via_temp_file_and_swap_files(preview: Running) -> None:
     assert len(rebuilt(lines)) == 1
     swap_only = preview.epoch()
     (content / ".other.swp").write_text("x")
-    time.sleep(0.8)
+    (content / "notes.md~").write_text("x")
+    preview.settle()
     assert preview.epoch() == swap_only  # a swap file alone rebuilds nothing
 
 
@@ -249,24 +264,29 @@ def test_server_never_leaves_its_folder(preview: Running, tmp_path: Path) -> Non
     secret.write_text("secret")
     out = preview.root.parent / "out"
     (out / "link").symlink_to(tmp_path)
+    assert (out / ".portal-manifest").is_file()
+    (out / ".hidden").mkdir()
+    (out / ".hidden/page.html").write_text("<p>internal</p>")
     for path in (
         "../secret.txt",
         "..%2fsecret.txt",
         "%2e%2e/%2e%2e/secret.txt",
         "%2e%2e%2f%2e%2e%2fsecret.txt",
         "link/secret.txt",
-        ".portal-manifest",
+        ".portal-manifest",  # the build's own files are not the site's
+        "%2eportal-manifest",
+        ".hidden/page.html",
         "%00",
     ):
         request = urllib.request.Request(preview.base_url + path)
         request.full_url = preview.base_url + path  # keep the dots as sent
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                body = response.read().decode()
+                status, body = response.status, response.read().decode()
         except urllib.error.HTTPError as error:
-            body = error.read().decode("utf-8", "replace")
-            assert error.code in (400, 404), path
-        assert "secret" not in body, path
+            status, body = error.code, error.read().decode("utf-8", "replace")
+        assert status in (400, 404), (path, status)
+        assert "secret" not in body and "internal" not in body, path
 
 
 def test_binds_loopback_and_answers_during_rebuilds(preview: Running) -> None:
@@ -333,12 +353,12 @@ def test_watcher_ignores_output_and_debounces(tmp_path: Path) -> None:
     watcher.start()
     try:
         (output / "index.html").write_text("x")
-        time.sleep(0.5)
+        assert watcher.flush(watched, TIMEOUT)  # its event has been seen
         assert calls == []
         for number in range(20):
             (watched / f"{number}.md").write_text("x")
         assert done.wait(TIMEOUT)
-        time.sleep(0.5)
+        assert watcher.flush(watched, TIMEOUT)
         assert len(calls) == 1
         assert {p.name for p in calls[0]} == {f"{n}.md" for n in range(20)}
     finally:

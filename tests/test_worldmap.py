@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
 
 from generator.gazetteer import load_gazetteer
@@ -63,15 +62,12 @@ def test_no_partners_draws_the_base_map() -> None:
     assert [p.get("fill") for p in root.iter("{http://www.w3.org/2000/svg}path")] == [LAND]
 
 
-def test_every_country_shaded_stays_small_and_fast() -> None:
+def test_every_country_shaded_stays_small() -> None:
+    # How fast it is drawn is the benchmark's business (bench/), not a test's.
     names = list(load_gazetteer().countries)
     counts = {name: i % 40 + 1 for i, name in enumerate(names)}
-    world_map_svg(counts, url)  # loads the data once per process
-    start = time.perf_counter()
     svg = world_map_svg(counts, url)
-    elapsed = time.perf_counter() - start
     assert len(svg.encode()) < 150_000
-    assert elapsed < 0.03
     assert len(links(svg)) > 200
     for link in links(svg).values():
         assert link.get("aria-label") and link.find("svg:title", NS) is not None
