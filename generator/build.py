@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator import assets, planindex
+from generator import assets, folders, planindex
 from generator.cache import RelatedCache
 from generator.config import SiteConfig
 from generator.errors import InputError
@@ -92,7 +92,7 @@ class Builder:
         self._related = RelatedCache(config.path("cache_dir"))
         self._plan_index = planindex.PlanIndexStore(config.path("cache_dir"))
         self._loader = ContentLoader(
-            config.path("content_dir"), config.path("cache_dir"), config.allow_html, _shown
+            config.path("content_dir"), config.path("cache_dir"), config.allow_html, folders.shown
         )
 
     def build(
@@ -307,29 +307,37 @@ def _inputs_key(
     for folder in folders:
         digest.update(str(folder).encode())
         keep = stamps if stamps is not None and str(folder) == content_dir else None
-        for entry in _walk(folder, skipped):
-            stat = entry.stat()
-            digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-            if keep is not None:
-                keep[entry.path] = (stat.st_mtime_ns, stat.st_size)
+        for path, mtime, size in _walk(folder, skipped):
+            digest.update(f"{path}\0{mtime}\0{size}\n".encode())
+            if keep is not None and size >= 0:  # not one that could not be read
+                keep[path] = (mtime, size)
     return digest.hexdigest()
 
 
-def _walk(folder: Path, skipped: Collection[str] = ()) -> list[os.DirEntry[str]]:
-    """The files under folder, in name order, but for those under the `skipped` folders."""
+def _walk(
+    folder: Path, skipped: Collection[str] = (), walking: frozenset[str] = frozenset()
+) -> list[tuple[str, int, int]]:
+    """(path, mtime, size) of the files under folder, in name order, but for those under the
+    `skipped` folders. Never fails: what cannot be read counts as (path, errno, -1), reported
+    by the stage that reads it; a link back to a folder being walked is not followed."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return []
-    found: list[os.DirEntry[str]] = []
+        walking = walking | {os.path.realpath(folder)}
+    except OSError as error:
+        return [(str(folder), error.errno or 0, -1)]
+    found: list[tuple[str, int, int]] = []
     for entry in entries:
         if entry.name.startswith(".") or entry.name == "__pycache__":
             continue
-        if entry.is_dir():
-            if entry.path not in skipped:
-                found += _walk(Path(entry.path), skipped)
-        else:
-            found.append(entry)
+        try:
+            if entry.is_dir():
+                if entry.path not in skipped and os.path.realpath(entry.path) not in walking:
+                    found += _walk(Path(entry.path), skipped, walking)
+                continue
+            stat = entry.stat()
+            found.append((entry.path, stat.st_mtime_ns, stat.st_size))
+        except OSError as error:
+            found.append((entry.path, error.errno or 0, -1))
     return found
 
 
@@ -554,10 +562,3 @@ def _home_country(config: SiteConfig) -> str:
     from generator.gazetteer import load_gazetteer
 
     return load_gazetteer(config.path("cache_dir")).home
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import frontmatter, furniture
+from generator import folders, frontmatter, furniture
 from generator.errors import InputError
 from generator.extract import Extracted, extract
 from generator.gazetteer import load_gazetteer
@@ -66,8 +66,8 @@ def convert(
     source's pages is recognised. `only_new` converts just the seeds that never had a content file.
     """
     report = Report()
-    corpus = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
-    targets = sorted({p.resolve(): p for p in files}.values()) if files else corpus
+    corpus = _list_seeds(seeds_dir, report, warn) if seeds_dir.is_dir() else []
+    targets = sorted({_real(p): p for p in files}.values()) if files else corpus
     ledger = _replay_journal(content_dir, _read_ledger(content_dir))
     if only_new:
         # The cheap test first: a build calls this every time, and usually nothing is new.
@@ -80,18 +80,18 @@ def convert(
         targets = [t for t in targets if t.name not in owners]
         if not targets:
             return report
-    wanted = {t.resolve() for t in targets}
+    wanted = {_real(t) for t in targets}
     parsed: dict[Path, _Parsed] = {}
     for seed in sorted({*corpus, *targets}):
         try:
-            parsed[seed.resolve()] = _parse(seed)
+            parsed[_real(seed)] = _parse(seed)
         except InputError as error:
-            if seed.resolve() in wanted:
+            if _real(seed) in wanted:
                 report.errors.append(str(error))
                 warn(str(error))
         except OSError as error:
-            if seed.resolve() in wanted:
-                report.errors.append(f"{_shown(seed)}: cannot read: {error.strerror}")
+            if _real(seed) in wanted:
+                report.errors.append(str(folders.unreadable(folders.shown(seed), seed, error)))
                 warn(report.errors[-1])
     recurring = furniture.recurring_blocks((p.raw.layout, p.raw.body) for p in parsed.values())
     content_dir.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def convert(
     taken = {p.stem for p in content_dir.glob("*.md")}
     gaz, vocab = load_gazetteer(), load_vocabulary()
     for seed in targets:
-        item = parsed.get(seed.resolve())
+        item = parsed.get(_real(seed))
         if item is None:
             continue
         owned = owners.get(seed.name)
@@ -113,7 +113,7 @@ def convert(
 
 
 def _parse(seed: Path) -> _Parsed:
-    path = _shown(seed)
+    path = folders.shown(seed)
     blocks = split_blocks(decode(seed.read_bytes(), path))
     if not blocks:
         raise InputError(path, "no text (only blank lines)")
@@ -131,7 +131,7 @@ def _place(
     say: Say,
 ) -> None:
     data = frontmatter.dump(extracted.fields, extracted.body).encode("utf-8")
-    shown = _shown(target)
+    shown = folders.shown(target)
     entry = ledger.get(target.name)
     if target.exists():
         current = target.read_bytes()
@@ -145,14 +145,14 @@ def _place(
             return
     elif entry is not None and not force:
         report.kept.append(shown)
-        say(f"skipped {_shown(seed)}: {shown} was deleted since convert wrote it (--force)")
+        say(f"skipped {folders.shown(seed)}: {shown} was deleted since convert wrote it (--force)")
         return
     with open(target.parent / JOURNAL_NAME, "a", encoding="utf-8") as journal:
         journal.write(json.dumps([target.name, seed.name, _sha(data)]) + "\n")
     _atomic_write(target, data)
     ledger[target.name] = {"seed": seed.name, "sha256": _sha(data)}
     report.written.append(shown)
-    say(f"wrote {shown} (from {_shown(seed)})")
+    say(f"wrote {shown} (from {folders.shown(seed)})")
 
 
 def _owners(content_dir: Path, ledger: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -225,9 +225,23 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory where possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def _list_seeds(seeds_dir: Path, report: Report, warn: Say) -> list[Path]:
+    """The seed files (*.txt) of the folder; its odd entries (a broken or looping link, a
+    folder that cannot be read) are reported, once each."""
+    seeds = []
+    with os.scandir(seeds_dir) as listing:
+        for entry in sorted(listing, key=lambda e: e.name):
+            if entry.name.endswith(".txt") and not entry.name.startswith("."):
+                seeds.append(Path(entry.path))  # a broken one is reported when read
+                continue
+            problem = folders.odd_entry(entry, seeds_dir, folders.shown(Path(entry.path)))
+            if problem is not None:
+                report.errors.append(str(problem))
+                warn(report.errors[-1])
+    return sorted(seeds)
+
+
+def _real(path: Path) -> Path:
+    """The file a path names, for telling two names of one file apart; a path that loops or
+    leads nowhere stands for itself (Path.resolve would raise)."""
+    return Path(os.path.realpath(path))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import urls
+from generator import folders, urls
 from generator.cache import BodyStore
 from generator.errors import InputError
 from generator.frontmatter import key_lines, safe_load, split
@@ -95,7 +95,7 @@ def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(shown, f"cannot read: {error.strerror}") from None
+        raise folders.unreadable(shown, path, error) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -268,13 +268,13 @@ class ContentLoader:
         # Watching: unless another process replaced the body store, whose bodies must then be
         # checked again (_scan).
         watching = hint is not None and self._order is not None
-        if watching and self._checked == self.store.generation():
-            current, pending, changed = self._look_at(hint, known)
+        failed_before, self._failed = self._failed, set()
+        errors: list[InputError] = []  # the scan's own: odd entries (broken links, loops...)
+        if hint is not None and watching and self._checked == self.store.generation():
+            current, pending, changed = self._look_at({*hint, *failed_before}, known, errors)
         else:
-            current, pending = self._scan(known, stamps or {})
+            current, pending = self._scan(known, stamps or {}, errors)
             changed = None
-        errors: list[InputError] = []
-        self._failed = set()
         for path, stamp, article, problems in self._parse(sorted(pending)):
             if article is not None:
                 current[str(path)] = (stamp, article)
@@ -303,25 +303,32 @@ class ContentLoader:
         return articles, errors
 
     def _scan(
-        self, known: dict[str, tuple[Stamp, Article]], stamps: dict[str, Stamp]
+        self,
+        known: dict[str, tuple[Stamp, Article]],
+        stamps: dict[str, Stamp],
+        problems: list[InputError],
     ) -> tuple[dict, list]:
         """Every file of the folder: those unchanged since `known`, and those to parse.
         A file changed after `stamps` were taken is read with its old stamp: the next load
-        sees the new one and reads it again."""
+        sees the new one and reads it again. Entries no one can read go to `problems`."""
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
         # Names as strings, not Path objects (10,000 of them).
-        for name in os.listdir(self.content):
+        with os.scandir(self.content) as listing:
+            entries = list(listing)
+        for listed in entries:
+            name = listed.name
             if not name.endswith(".md"):
+                odd = folders.odd_entry(listed, self.content, self.shown(Path(listed.path)))
+                if odd is not None:
+                    problems.append(odd)
                 continue
             key = self._prefix + name
             stamp = stamps.get(key)
             if stamp is None:
-                try:
-                    stat = os.stat(key)
-                except OSError:
-                    continue  # deleted while we looked
-                stamp = (stat.st_mtime_ns, stat.st_size)
+                stamp = self._stamp(key, problems)
+                if stamp is None:
+                    continue
             entry = known.get(key)
             if entry and entry[0] == stamp and entry[1].body.key.startswith(self.variant):
                 current[key] = entry
@@ -334,27 +341,40 @@ class ContentLoader:
             stored = self.store.has(entry[1].body.key for entry in current.values())
             for key in [k for k, entry in current.items() if entry[1].body.key not in stored]:
                 pending.append((Path(key), current.pop(key)[0]))
+        problems.sort(key=lambda problem: problem.path)  # listed in the folder's own order
         return current, pending
 
+    def _stamp(self, key: str, problems: list[InputError]) -> Stamp | None:
+        """A file's (mtime, size); None if it is gone, or (a problem) cannot be read."""
+        try:
+            stat = os.stat(key)
+        except OSError as error:
+            if os.path.lexists(key):  # not deleted while we looked: a broken or looping link
+                problems.append(folders.unreadable(self.shown(Path(key)), key, error))
+                self._failed.add(key)
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
     def _look_at(
-        self, hint: Collection[str], known: dict[str, tuple[Stamp, Article]]
+        self,
+        keys: Collection[str],
+        known: dict[str, tuple[Stamp, Article]],
+        problems: list[InputError],
     ) -> tuple[dict, list, set[str]]:
-        """The last load's files with those the watcher names (created, edited or deleted)
-        and those that could not be read looked at again: the others are not listed or
+        """The last load's files with `keys` looked at again: those the watcher names (created,
+        edited or deleted) and those that could not be read. The others are not listed or
         stat'ed (10,000 calls)."""
         current = dict(known)
         pending: list[tuple[Path, Stamp]] = []
         changed: set[str] = set()
-        for key in {*hint, *self._failed}:
+        for key in keys:
             if not key.endswith(".md"):
                 continue
-            try:
-                stat = os.stat(key)
-            except OSError:
+            stamp = self._stamp(key, problems)
+            if stamp is None:
                 if current.pop(key, None) is not None:
-                    changed.add(key)  # deleted
+                    changed.add(key)  # deleted, or no longer readable
                 continue
-            stamp = (stat.st_mtime_ns, stat.st_size)
             entry = current.get(key)
             if entry is None or entry[0] != stamp:
                 current.pop(key, None)

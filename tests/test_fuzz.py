@@ -338,9 +338,8 @@ def load_error(tmp_path: Path, front_matter: str) -> str:
 def test_control_character_is_one_line_naming_its_line(tmp_path: Path) -> None:
     # YAML's reader error spans two lines ('... in "<unicode string>", position 8').
     message = load_error(tmp_path, "summary: a\x01b")
-    assert message == (
-        "content/bad.md:4: invalid YAML: control characters are not allowed (U+0001)"
-    )
+    # PyYAML's reason in its words; the file, the line and the character in ours.
+    assert re.fullmatch(r"content/bad\.md:4: invalid YAML: [^\n]+ \(U\+0001\)", message), message
 
 
 def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:

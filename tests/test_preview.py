@@ -397,3 +397,18 @@ def test_portal_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert process.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
     assert not (root / "site").exists()  # the preview never writes the published folder
+
+
+def test_a_broken_link_while_watching_is_reported_until_it_is_mended(preview: Running) -> None:
+    content = preview.root / "content"
+    link = content / "linked.md"
+    lines = preview.after_change(lambda: link.symlink_to("elsewhere.md"))
+    assert [x for x in lines if "linked.md" in x] == [
+        f"{link}: cannot read: broken symbolic link to elsewhere.md"
+    ], lines
+    assert 'id="portal-build-error"' in preview.get()[1]
+    source = next(content.glob("harbin-ukraine*.md")).read_text("utf-8")
+    target = content.parent / "elsewhere.md"
+    target.write_text(source.replace("slug: harbin", "slug: linked-harbin"), "utf-8")
+    lines = preview.after_change(lambda: (link.unlink(), link.symlink_to(target)))
+    assert 'id="portal-build-error"' not in preview.get()[1], lines
