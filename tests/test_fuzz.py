@@ -19,17 +19,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import frontmatter, furniture, markdown_text
+from generator import frontmatter
 from generator.cache import body_store
-from generator.convert import convert
+from generator.convert import convert, furniture, markdown_text
+from generator.convert.fields import extract
+from generator.convert.head import read_article, recognise
+from generator.convert.text import decode, split_blocks
+from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
-from generator.extract import extract
 from generator.gazetteer import load_gazetteer
-from generator.layouts import read_article, recognise
 from generator.load import ContentErrors, parse_file
 from generator.markup import make_renderer
-from generator.seedtext import decode, split_blocks
-from generator.topics import load_vocabulary
 
 settings.register_profile(
     "ci",

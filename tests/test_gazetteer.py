@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.extract import countries_in
+from generator.convert.fields import countries_in
 from generator.gazetteer import load_gazetteer
 
 GAZ = load_gazetteer()

@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import folders, frontmatter, furniture
+from generator import folders, frontmatter
+from generator.convert import furniture
+from generator.convert.fields import Extracted, extract
+from generator.convert.head import RawArticle, read_article, recognise
+from generator.convert.text import decode, split_blocks
+from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
-from generator.extract import Extracted, extract
 from generator.gazetteer import load_gazetteer
-from generator.layouts import RawArticle, read_article, recognise
-from generator.seedtext import decode, split_blocks
 from generator.slugs import slug_for, unique_slug
-from generator.topics import load_vocabulary
 
 LEDGER_NAME = ".convert.json"
 # Each file a run is about to write, noted before it is written; the run deletes it when it has

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
+from generator.convert.text import Block
 from generator.errors import InputError
-from generator.seedtext import Block
 
 
 @dataclass(frozen=True, slots=True)

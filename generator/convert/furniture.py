@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from generator.seedtext import Block
+from generator.convert.text import Block
 
 # A block seen in this many seeds of one source is a sidebar or promo, not article text.
 RECURRING_MIN_SEEDS = 2

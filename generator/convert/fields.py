@@ -7,11 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from generator import markdown_text
+from generator.convert import markdown_text
+from generator.convert.head import RawArticle, photo_caption_pattern
+from generator.convert.text import Block
+from generator.convert.topics import Vocabulary
 from generator.gazetteer import Gazetteer
-from generator.layouts import RawArticle, photo_caption_pattern
-from generator.seedtext import Block
-from generator.topics import Vocabulary
 
 SUMMARY_SHORT = 160  # a first sentence shorter than this gets the second one too
 SUMMARY_MAX = 320

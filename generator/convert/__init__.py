@@ -1,0 +1,10 @@
+"""Stage 1, convert: raw collected articles (seeds/*.txt) -> content/*.md, one module per step.
+
+text (decode, blocks) -> head (title, date, byline, section) -> furniture (what the site adds)
+-> fields (front matter: countries, places, topics, summary, photos) -> run (write, never over
+an editor's change). The build imports only `convert`, to convert new seeds.
+"""
+
+from generator.convert.run import LEDGER_NAME, Report, convert
+
+__all__ = ["LEDGER_NAME", "Report", "convert"]
