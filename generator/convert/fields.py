@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -52,7 +53,8 @@ def extract(
             paragraphs.append(block.text)
             markdown.append(markdown_text.escape(block.text))
     text = "\n".join([raw.title, *(b.text for b in body)])
-    fields: dict[str, Any] = {"title": raw.title, "date": raw.date}
+    # An undated page is kept, as a draft dated the day it was converted, for an editor to date.
+    fields: dict[str, Any] = {"title": raw.title, "date": raw.date or dt.date.today()}
     if raw.section:
         fields["section"] = raw.section
     if raw.source:
@@ -64,7 +66,9 @@ def extract(
     if photos:
         fields["photos"] = photos
     fields["slug"] = slug
-    fields["draft"] = False
+    fields["draft"] = bool(raw.review)
+    if raw.review:
+        fields["review"] = list(raw.review)
     fields["seed"] = seed_name
     return Extracted(fields, "\n\n".join(markdown))
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from generator.convert import lines
+from generator.convert.dates import DATE_LABEL, find_date, parse_date
 from generator.convert.text import Block
 from generator.errors import InputError
 
@@ -33,14 +35,16 @@ PLAIN = Layout(name="plain")
 
 @dataclass(frozen=True, slots=True)
 class RawArticle:
-    """What a layout reads off a seed, before furniture stripping and detection."""
+    """What the head of a seed says, and its body, before furniture stripping and detection.
+    `review` lists what an editor must check (the article is then converted as a draft)."""
 
     layout: str
     title: str
-    date: dt.date
+    date: dt.date | None
     section: str | None
     source: str | None
     body: tuple[Block, ...]
+    review: tuple[str, ...] = ()
 
 
 @cache
@@ -85,97 +89,224 @@ def recognise(blocks: list[Block]) -> Layout:
 
 
 def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
-    """Split the header (fields, masthead, title) from the body, following the layout's rules."""
-    header_size, _ = load_layouts()
-    found: dict[str, tuple[str, int]] = {}
-    title: Block | None = None
-    index = 0
-    while index < len(blocks) and index < header_size + 2:
-        block = blocks[index]
-        key_value = _header_field(block, layout)
-        if key_value is not None:
-            found.setdefault(key_value[0], (key_value[1], block.line))
-        elif layout.masthead is not None and layout.masthead.search(block.text):
-            found.setdefault("source", (block.text, block.line))
-            if layout.tagline and index + 1 < len(blocks):
-                index += 1  # the tagline: site furniture, not content
-        elif title is None:
-            title = block
-        elif block.text == title.text:
-            pass  # the title repeated as the page's headline
-        else:
-            break
-        index += 1
-    if title is None:
-        raise InputError(path, "no title found (expected a headline line)")
-    if "date" not in found:
-        raise InputError(
-            path,
-            "no date found (expected e.g. 'Updated : 2020-08-12' or 'November 30, 2023')",
-            line=title.line,
-        )
-    date_text, date_line = found["date"]
-    date = parse_date(date_text)
-    if date is None:
-        raise InputError(path, f"{date_text!r} is not a date", line=date_line, key="date")
-    body = tuple(b for b in blocks[index:] if not any(p.search(b.text) for p in layout.drop))
+    """The title, date, section and source found in the head of the page, each line known by
+    what it is (any order, blank lines or none), and the body after it."""
+    kept = [b for b in blocks if not _dropped(b.text, layout)]
+    start = _body_start(kept)
+    if start is None:
+        raise InputError(path, "no article text (an index page, a menu or a banner only?)")
+    head = _read_head(kept[:start], layout)
+    body = list(kept[start:])
+    review: list[str] = []
+    if head.date is None:
+        # A date line may follow the article ("Published: ..." at its foot).
+        for index, block in enumerate(body):
+            if index and _is_date_line(block.text, labelled=True):
+                head.date = parse_date(block.text)
+                del body[index]
+                break
+    if head.source is None and body:
+        head.source = _credited(body)
+    if not head.titles:
+        title = _sentences_start(body[0].text)
+        review.append("title guessed from the first paragraph")
+    else:
+        title = _best_title(head.titles)
+        body = [b for b in body if b.text != title]  # the headline shown again
+    if not body:
+        raise InputError(path, "no article text (an index page, a menu or a banner only?)")
+    if head.date is None:
+        review.append(f"date {head.bad_date!r} is not a date" if head.bad_date else "no date found")
     return RawArticle(
         layout=layout.name,
-        title=title.text,
-        date=date,
-        section=found.get("section", (None, 0))[0],
-        source=found.get("source", (None, 0))[0],
-        body=body,
+        title=title,
+        date=head.date,
+        section=head.section,
+        source=head.source,
+        body=tuple(body),
+        review=tuple(review),
     )
 
 
-def _header_field(block: Block, layout: Layout) -> tuple[str, str] | None:
+@dataclass
+class _Head:
+    titles: list[tuple[Block, int]]  # candidate title blocks, with their position in the head
+    date: dt.date | None = None
+    bad_date: str | None = None  # a date line whose date does not exist
+    section: str | None = None
+    source: str | None = None
+
+
+def _dropped(text: str, layout: Layout) -> bool:
+    return any(p.search(text) for p in layout.drop) or lines.furniture_kind(text) is not None
+
+
+def _body_start(blocks: list[Block]) -> int | None:
+    """The first block of article text (or a photo caption, which comes with it); failing
+    that, the first block after the headline, however short."""
+    caption = photo_caption_pattern()
+    for index, block in enumerate(blocks):
+        text = block.text
+        if _is_head_line(text):
+            continue
+        if lines.is_text(text) or (index and caption.match(text)):
+            return index
+    others = [index for index, block in enumerate(blocks) if not _is_head_line(block.text)]
+    return others[1] if len(others) > 1 else None
+
+
+def _is_head_line(text: str) -> bool:
+    """A line only a page's head holds: a byline, a date line, a breadcrumb, an outlet."""
+    return bool(
+        lines.byline(text)
+        or _is_date_line(text)
+        or _is_bad_date(text)
+        or lines.breadcrumb(text)
+        or lines.outlet(text)
+    )
+
+
+_DATE_SHAPED = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def _is_bad_date(text: str) -> bool:
+    """A labelled date line whose date does not exist ('Updated : 2021-13-45')."""
+    return bool(DATE_LABEL.search(text) and _DATE_SHAPED.search(text) and not find_date(text))
+
+
+def _read_head(head: list[Block], layout: Layout) -> _Head:
+    found = _Head(titles=[])
+    for position, block in enumerate(head):
+        text = block.text
+        if _site_field(text, layout, found):
+            continue
+        if layout.masthead is not None and layout.masthead.search(text):
+            found.source = found.source or text
+            continue
+        crumbs = lines.breadcrumb(text)
+        if crumbs is not None:
+            found.section = found.section or _section_of(crumbs)
+            continue
+        credit = lines.byline(text)
+        if credit is not None:
+            found.source = found.source or credit.outlet
+        if _is_date_line(text):
+            found.date = found.date or parse_date(text)
+            found.source = found.source or lines.outlet_prefix(text)
+            continue
+        if _is_bad_date(text):
+            found.bad_date = found.bad_date or text
+            continue
+        glued = _date_glued_to_title(text)
+        if glued is not None:
+            found.date = found.date or glued[0]
+            found.titles.append((Block(glued[1], block.line), position))
+            continue
+        if credit is not None:
+            continue
+        name = lines.outlet(text)
+        if name is not None:
+            found.source = found.source or name
+            continue
+        found.titles.append((block, position))
+    return found
+
+
+def _site_field(text: str, layout: Layout, found: _Head) -> bool:
+    """A field by the site's own rule (sources.yaml), which comes before the general ones."""
     for key, pattern in layout.fields:
-        match = pattern.search(block.text)
+        match = pattern.search(text)
         if match:
-            return key, match.group("value").strip()
-    if parse_date(block.text) is not None:
-        return "date", block.text
+            value = match.group("value").strip()
+            if key == "date":
+                found.date = found.date or parse_date(value)
+                if parse_date(value) is None:
+                    found.bad_date = found.bad_date or value
+            elif getattr(found, key) is None:
+                setattr(found, key, value)
+            return True
+    return False
+
+
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\b", re.I)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?|星期.|周.", re.I
+)
+_LEFTOVER_WORD = re.compile(r"[^\W\d_]{2,}")
+_DATE_LINE_MAX_WORDS = 4  # other words a date line may hold: "Xinhua, ... Adjust font size:"
+
+
+def _is_date_line(text: str, labelled: bool = False) -> bool:
+    """A line that gives the page's date: the date with at most a label, a time, a weekday,
+    an outlet and a few furniture words ("Updated: 2012-01-11 11:18", "| 2017-06-28 | Hits:")."""
+    found = find_date(text)
+    if found is None:
+        return False
+    if labelled and not DATE_LABEL.search(text):
+        return False
+    rest = text[: found.start] + " " + text[found.end :]
+    rest = DATE_LABEL.sub(" ", _WEEKDAY.sub(" ", _TIME.sub(" ", rest)))
+    credit = lines.byline(rest)
+    if credit is not None:
+        return True  # "Source:Global Times Published: 2017/9/21 14:53:39"
+    leftover = [w for w in _LEFTOVER_WORD.findall(rest) if not lines.outlet(w)]
+    prefix = lines.outlet_prefix(text)
+    if prefix:
+        leftover = leftover[len(prefix.split()) :]
+    return len(leftover) <= _DATE_LINE_MAX_WORDS
+
+
+_GLUED = re.compile(r"^(?:date|time|published|updated)?\s*[:：]?\s*")
+
+
+def _date_glued_to_title(text: str) -> tuple[dt.date, str] | None:
+    """A crawler's prefix on the headline: 'date 2023-06-21 Foreign entrepreneurs ...'."""
+    found = find_date(text)
+    if found is None or _GLUED.sub("", text[: found.start]).strip():
+        return None
+    title = text[found.end :].strip(" -|:")
+    return (found.date, title) if lines.words(title) >= 3 else None
+
+
+def _section_of(crumbs: list[str]) -> str | None:
+    """The last part of a breadcrumb that names a section (not 'Home', a year or a page)."""
+    for part in reversed(crumbs[1:]):
+        if not re.fullmatch(r"[\d\s./-]*", part) and part.lower() not in ("home", "首页"):
+            return part
     return None
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_LABEL = r"(?:(?:updated|published|posted|date)\s*:?\s*)?"
-_ISO = re.compile(_LABEL + r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.I)
-_MONTH_DAY_YEAR = re.compile(_LABEL + r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
-_DAY_MONTH_YEAR = re.compile(_LABEL + r"(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})", re.I)
+def _best_title(candidates: list[tuple[Block, int]]) -> str:
+    """The headline among the head's other lines: repeated (a page shows it twice), of a
+    headline's length, nearest the article; a site name or tagline scores low."""
+    texts = [block.text for block, _ in candidates]
+    last = max(position for _, position in candidates)
+
+    def score(item: tuple[Block, int]) -> tuple[int, int]:
+        block, position = item
+        count = lines.words(block.text)
+        points = 5 * (texts.count(block.text) - 1)
+        points += 2 if 4 <= count <= 30 else -3
+        points -= 2 if block.text.isupper() else 0
+        points += 1 if position == last else 0
+        return points, position
+
+    return max(candidates, key=score)[0].text
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A date from a block that holds nothing else (ISO, 'November 30, 2023', '30 Nov 2023')."""
-    text = text.strip()
-    try:
-        if m := _ISO.fullmatch(text):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if (m := _MONTH_DAY_YEAR.fullmatch(text)) and m[1].lower() in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
-        if (m := _DAY_MONTH_YEAR.fullmatch(text)) and m[2].lower() in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-    except ValueError:
-        return None
+def _sentences_start(text: str) -> str:
+    """A title made from a paragraph: its first sentence, cut to a headline's length."""
+    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0].rstrip(".")
+    cut = first.split()
+    return " ".join(cut[:20]) + ("…" if len(cut) > 20 else "")
+
+
+_DATELINE_CREDIT = re.compile(r"^[A-Z][A-Za-z .,-]{1,40}\((?P<outlet>[^()]{2,30})\)\s*[-—–]{1,2}")
+
+
+def _credited(body: list[Block]) -> str | None:
+    """The outlet an article credits in its dateline ('HARBIN, April 11 (Xinhua) -- ...')."""
+    match = _DATELINE_CREDIT.match(body[0].text)
+    if match:
+        return lines.outlet(match["outlet"]) or match["outlet"].strip()
     return None

@@ -1,0 +1,107 @@
+"""What one line of a scraped page is: furniture of some kind, a byline, a breadcrumb, an
+outlet's name. The patterns are data (data/lines.yaml)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# A paragraph of article text: ends like a sentence, or is long whatever it ends with.
+_SENTENCE_END = re.compile(r"[.!?。！？][”\"’')\]]*$")
+TEXT_MIN_WORDS = 8
+TEXT_ANY_END_WORDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    outlet: str | None
+    person: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    outlets: dict[str, str]  # lower-case name -> name as written in the data
+    bylines: tuple[re.Pattern[str], ...]
+    separators: re.Pattern[str]
+    home_words: frozenset[str]
+    furniture: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def _rules() -> _Rules:
+    text = resources.files("generator").joinpath("data/lines.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    separators = sorted(data["breadcrumb_separators"], key=len, reverse=True)
+    return _Rules(
+        outlets={name.lower(): name for name in data["outlets"]},
+        bylines=tuple(re.compile(p, re.I) for p in data["bylines"]),
+        separators=re.compile("|".join(re.escape(s) for s in separators)),
+        home_words=frozenset(w.lower() for w in data["breadcrumb_home"]),
+        furniture=tuple(
+            (kind, re.compile(p, re.I)) for kind, ps in data["furniture"].items() for p in ps
+        ),
+    )
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]")
+
+
+def words(text: str) -> int:
+    """Words in the text; Chinese, Japanese and Korean are written without spaces between
+    words, which run about two characters each."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def is_text(text: str) -> bool:
+    """A paragraph of article text rather than a headline, label or menu."""
+    count = words(text)
+    if count >= TEXT_ANY_END_WORDS:
+        return True
+    return count >= TEXT_MIN_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def furniture_kind(text: str) -> str | None:
+    """The kind of site furniture the line is ('share', 'pagination'...), or None."""
+    for kind, pattern in _rules().furniture:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def outlet(text: str) -> str | None:
+    """The outlet a line names and nothing else ('Xinhua', '(Yonhap)', 'CHINA DAILY')."""
+    name = text.strip().strip("()[]（）【】").strip()
+    return _rules().outlets.get(name.lower())
+
+
+def outlet_prefix(text: str) -> str | None:
+    """An outlet named at the start of a line: 'Xinhua, April 11, 2016'."""
+    head = re.split(r"\s*[,|]\s*|\s{2,}", text.strip(), maxsplit=1)[0]
+    return outlet(head)
+
+
+def byline(text: str) -> Byline | None:
+    for pattern in _rules().bylines:
+        match = pattern.search(text)
+        if match:
+            found = match.groupdict()
+            named = (found.get("outlet") or "").strip(" .,;") or None
+            person = (found.get("person") or "").strip(" .,;") or None
+            return Byline(outlet(named) or named if named else None, person)
+    return None
+
+
+def breadcrumb(text: str) -> list[str] | None:
+    """The parts of a breadcrumb line ('Home > News > Biz updates'), or None."""
+    rules = _rules()
+    parts = [p.strip() for p in rules.separators.split(text)]
+    if len(parts) < 2 or not all(parts) or any(words(p) > 5 for p in parts):
+        return None
+    if parts[0].lower() in rules.home_words or (len(parts) >= 3 and text.count(">") >= 2):
+        return parts
+    return None
