@@ -3,24 +3,65 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import combinations
 
+from generator.convert import lines
 from generator.convert.text import Block
 
 # A block seen in this many seeds of one source is a sidebar or promo, not article text.
 RECURRING_MIN_SEEDS = 2
+_SHARED_MIN_CHARS = 80  # paragraphs this long, shared by two pages, make them copies
+_COPIES_MAX = 8  # a paragraph in more pages than this is the site's, not one article's
 # A teaser headline is short and does not end like a sentence.
 _TEASER_MAX_WORDS = 14
 _SENTENCE_END = re.compile(r"[.!?:;”\"’)\]]$")
 
 
+def same_articles(bodies: list[tuple[Block, ...]]) -> list[list[int]]:
+    """Groups of bodies (by index) that are one article under several names: two sections of
+    a site, a syndicated copy. Two bodies are one article when the paragraphs they share are
+    at least half the text of either."""
+    sizes = [sum(len(b.text) for b in body) or 1 for body in bodies]
+    holders: dict[str, list[int]] = defaultdict(list)
+    for index, body in enumerate(bodies):
+        for text in {b.text for b in body if len(b.text) >= _SHARED_MIN_CHARS}:
+            holders[text].append(index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for text, indexes in holders.items():
+        if 2 <= len(indexes) <= _COPIES_MAX:  # a block in many pages is furniture, not a copy
+            for a, b in combinations(indexes, 2):
+                shared[a, b] += len(text)
+    group = list(range(len(bodies)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for (a, b), size in shared.items():
+        if size * 2 >= min(sizes[a], sizes[b]):
+            group[root(b)] = root(a)
+    found: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(bodies)):
+        found[root(index)].append(index)
+    return [members for members in found.values() if len(members) > 1]
+
+
 def recurring_blocks(bodies: Iterable[tuple[str, tuple[Block, ...]]]) -> frozenset[tuple[str, str]]:
-    """(source, text) pairs of blocks that recur verbatim across seeds of one source."""
-    seen: Counter[tuple[str, str]] = Counter()
-    for source, body in bodies:
-        seen.update({(source, b.text) for b in body})
-    return frozenset(key for key, count in seen.items() if count >= RECURRING_MIN_SEEDS)
+    """(source, text) pairs of blocks that recur verbatim across articles of one source: the
+    copies of one article count once, or its own paragraphs would look like furniture."""
+    items = list(bodies)
+    article_of = list(range(len(items)))
+    for members in same_articles([body for _, body in items]):
+        for index in members:
+            article_of[index] = members[0]
+    seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for index, (source, body) in enumerate(items):
+        for block in body:
+            seen[source, block.text].add(article_of[index])
+    return frozenset(key for key, articles in seen.items() if len(articles) >= RECURRING_MIN_SEEDS)
 
 
 def strip(
@@ -29,11 +70,19 @@ def strip(
     recurring: frozenset[tuple[str, str]],
     teaser_at_end: bool,
 ) -> tuple[Block, ...]:
-    """The body without recurring blocks and, where the source has one, the closing teaser."""
+    """The body without recurring blocks and, where the source has one, the closing teaser.
+    Never the article itself: if the recurring blocks are most of the page's text, only the
+    short ones go (a page made of one long block is that block)."""
     kept = [b for b in body if (source, b.text) not in recurring]
+    if _chars(kept) * 2 < _chars(body):
+        kept = [b for b in body if (source, b.text) not in recurring or lines.is_text(b.text)]
     if teaser_at_end and len(kept) >= 3 and _is_headline(kept[-2].text):
         kept = kept[:-2]
     return tuple(kept)
+
+
+def _chars(blocks: Iterable[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
 
 
 def _is_headline(text: str) -> bool:

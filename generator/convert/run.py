@@ -95,6 +95,7 @@ def convert(
                 report.errors.append(str(folders.unreadable(folders.shown(seed), seed, error)))
                 warn(report.errors[-1])
     recurring = furniture.recurring_blocks((p.raw.layout, p.raw.body) for p in parsed.values())
+    _say_copies(list(parsed.values()), wanted, say)
     content_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftover_temporaries(content_dir)
     taken = {p.stem for p in content_dir.glob("*.md")}
@@ -111,6 +112,18 @@ def convert(
         _place(content_dir / name, seed, extracted, ledger, force, report, say)
     _write_ledger(content_dir, ledger)
     return report
+
+
+def _say_copies(parsed: list[_Parsed], wanted: set[Path], say: Say) -> None:
+    """One line for each seed that is a copy of another: both are converted whole."""
+    for members in furniture.same_articles([p.raw.body for p in parsed]):
+        first, *copies = [parsed[i].seed for i in members]
+        for copy in copies:
+            if _real(copy) in wanted:
+                say(
+                    f"{folders.shown(copy)}: the same article as {folders.shown(first)}; "
+                    "both converted whole (delete one content file to publish it once)"
+                )
 
 
 def _parse(seed: Path) -> _Parsed:

@@ -47,23 +47,33 @@ def _decode_legacy(data: bytes, path: str) -> str:
 
 
 def split_blocks(text: str) -> list[Block]:
-    """Split text into blocks at blank lines; a block's inner line breaks become spaces."""
+    """Split text into blocks: a line is a block of its own (many pages have no blank lines
+    between paragraphs, headline, date and menus), unless it is a paragraph wrapped across
+    lines, whose lines are joined with spaces."""
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         line = _clean_line(raw)
-        if not line:
-            if current:
-                blocks.append(Block(" ".join(current), start))
-                current = []
-            continue
-        if not current:
-            start = number
-        current.append(line)
+        if current and not (line and _continues(current[-1], line)):
+            blocks.append(Block(" ".join(current), start))
+            current = []
+        if line:
+            if not current:
+                start = number
+            current.append(line)
     if current:
         blocks.append(Block(" ".join(current), start))
     return blocks
+
+
+_ENDS_CLAUSE = re.compile(r"[.!?:;。！？”\"’')\]]$")
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line that carries on the sentence of the line before: wrapped text breaks lines
+    between words mid-sentence, mostly before a lower-case word."""
+    return not _ENDS_CLAUSE.search(previous) and (line[0].islower() or line[0] in ",;)")
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
