@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.convert import markdown_text
-from generator.convert.head import RawArticle, photo_caption_pattern
+from generator.convert.captions import Caption, caption_of, lone_credit
+from generator.convert.head import RawArticle
 from generator.convert.text import Block
 from generator.convert.topics import Vocabulary
 from generator.gazetteer import Gazetteer
@@ -44,11 +45,16 @@ def extract(
     photos: list[dict[str, str]] = []  # front matter entries: {caption, credit}
     paragraphs: list[str] = []
     markdown: list[str] = []
-    for block in body:
-        match = photo_caption_pattern().match(block.text)
-        if match and match["caption"]:
-            photos.append({"caption": match["caption"], "credit": match["credit"]})
-            markdown.append(markdown_text.photo_caption(match["caption"], match["credit"]))
+    for index, block in enumerate(body):
+        found = caption_of(block.text)
+        following = body[index + 1].text if index + 1 < len(body) else ""
+        if found is None and lone_credit(following) and index:
+            found = Caption(block.text, following.strip())  # "CHINA DAILY" on the next line
+        if lone_credit(block.text) and index and photos and photos[-1]["credit"] == block.text:
+            continue  # the credit line, now part of the caption above
+        if found and found.caption:
+            photos.append({"caption": found.caption, "credit": found.credit})
+            markdown.append(markdown_text.photo_caption(found.caption, found.credit))
         else:
             paragraphs.append(block.text)
             markdown.append(markdown_text.escape(block.text))

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from generator.convert import lines
+from generator.convert.captions import caption_of, lone_credit
 from generator.convert.text import Block
 
 # A block seen in this many seeds of one source is a sidebar or promo, not article text.
@@ -87,3 +88,49 @@ def _chars(blocks: Iterable[Block]) -> int:
 
 def _is_headline(text: str) -> bool:
     return len(text.split()) <= _TEASER_MAX_WORDS and not _SENTENCE_END.search(text)
+
+
+_LIST_KINDS = frozenset({"lists", "separator"})
+_RUN_MIN = 3  # short lines in a row between paragraphs: a menu or a list of headlines
+
+
+def tidy(blocks: list[Block], kinds: list[str | None]) -> list[Block]:
+    """An article's body (from its first paragraph on) without furniture: lines of a furniture
+    kind, the items under a "Related" or "Most viewed" heading or between "-" separators,
+    runs of short lines (menus, teaser lists) and the short lines after the last paragraph."""
+    kept: list[Block] = []
+    in_list = False
+    for block, kind in zip(blocks, kinds, strict=True):
+        if kind is not None:
+            in_list = in_list or kind in _LIST_KINDS
+            continue
+        if in_list and not _substantial(block.text):
+            continue
+        in_list = False
+        kept.append(block)
+    if not any(_substantial(b.text) for b in kept):
+        return kept  # a short article of a line or two: nothing to tell its lines apart by
+    kept = _without_runs(kept)
+    last = max(i for i, b in enumerate(kept) if _substantial(b.text))
+    if last + 1 < len(kept) and lone_credit(kept[last + 1].text):
+        last += 1  # the credit line under a closing photo's caption
+    return kept[: last + 1]
+
+
+def _substantial(text: str) -> bool:
+    return lines.is_text(text) or caption_of(text) is not None
+
+
+def _without_runs(blocks: list[Block]) -> list[Block]:
+    kept: list[Block] = []
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and not _substantial(block.text) and not lone_credit(block.text):
+            run.append(block)
+            continue
+        if len(run) < _RUN_MIN:
+            kept += run
+        run = []
+        if block is not None:
+            kept.append(block)
+    return kept

@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from generator.convert import lines
+from generator.convert import furniture, lines
+from generator.convert.captions import caption_of
 from generator.convert.dates import DATE_LABEL, find_date, parse_date
 from generator.convert.text import Block
 from generator.errors import InputError
@@ -91,12 +92,19 @@ def recognise(blocks: list[Block]) -> Layout:
 def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     """The title, date, section and source found in the head of the page, each line known by
     what it is (any order, blank lines or none), and the body after it."""
-    kept = [b for b in blocks if not _dropped(b.text, layout)]
+    kinds = [_kind(b.text, layout) for b in blocks]
+    kept = [b for b, kind in zip(blocks, kinds, strict=True) if kind is None]
     start = _body_start(kept)
     if start is None:
         raise InputError(path, "no article text (an index page, a menu or a banner only?)")
     head = _read_head(kept[:start], layout)
-    body = list(kept[start:])
+    at = blocks.index(kept[start])
+    body = furniture.tidy(blocks[at:], kinds[at:])
+    for block in list(body):  # "Posted in: DIPLOMACY" under the article
+        named = lines.section_label(block.text)
+        if named is not None:
+            head.section = head.section or named
+            body.remove(block)
     review: list[str] = []
     if head.date is None:
         # A date line may follow the article ("Published: ..." at its foot).
@@ -107,6 +115,8 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
                 break
     if head.source is None and body:
         head.source = _credited(body)
+    if not body:
+        raise InputError(path, "no article text (an index page, a menu or a banner only?)")
     if not head.titles:
         title = _sentences_start(body[0].text)
         review.append("title guessed from the first paragraph")
@@ -137,28 +147,35 @@ class _Head:
     source: str | None = None
 
 
-def _dropped(text: str, layout: Layout) -> bool:
-    return any(p.search(text) for p in layout.drop) or lines.furniture_kind(text) is not None
+def _kind(text: str, layout: Layout) -> str | None:
+    """The kind of furniture a line is, by the site's rules or the general ones."""
+    if any(p.search(text) for p in layout.drop):
+        return "site"
+    return lines.furniture_kind(text)
 
 
 def _body_start(blocks: list[Block]) -> int | None:
     """The first block of article text (or a photo caption, which comes with it); failing
     that, the first block after the headline, however short."""
-    caption = photo_caption_pattern()
     for index, block in enumerate(blocks):
         text = block.text
         if _is_head_line(text):
             continue
-        if lines.is_text(text) or (index and caption.match(text)):
+        if lines.is_text(text) or (index and caption_of(text)):
             return index
+    # A short article: the headline, then a line or two; not an index's list of headlines.
     others = [index for index, block in enumerate(blocks) if not _is_head_line(block.text)]
-    return others[1] if len(others) > 1 else None
+    return others[1] if 1 < len(others) <= _SHORT_ARTICLE_BLOCKS else None
+
+
+_SHORT_ARTICLE_BLOCKS = 4
 
 
 def _is_head_line(text: str) -> bool:
     """A line only a page's head holds: a byline, a date line, a breadcrumb, an outlet."""
     return bool(
         lines.byline(text)
+        or lines.section_label(text)
         or _is_date_line(text)
         or _is_bad_date(text)
         or lines.breadcrumb(text)
@@ -187,12 +204,16 @@ def _read_head(head: list[Block], layout: Layout) -> _Head:
         if crumbs is not None:
             found.section = found.section or _section_of(crumbs)
             continue
+        named = lines.section_label(text)
+        if named is not None:
+            found.section = found.section or named
+            continue
         credit = lines.byline(text)
         if credit is not None:
             found.source = found.source or credit.outlet
         if _is_date_line(text):
             found.date = found.date or parse_date(text)
-            found.source = found.source or lines.outlet_prefix(text)
+            found.source = found.source or _source_in(text)
             continue
         if _is_bad_date(text):
             found.bad_date = found.bad_date or text
@@ -222,6 +243,9 @@ def _site_field(text: str, layout: Layout, found: _Head) -> bool:
                 found.date = found.date or parse_date(value)
                 if parse_date(value) is None:
                     found.bad_date = found.bad_date or value
+            elif key == "section":
+                crumbs = lines.breadcrumb("Home > " + value)
+                found.section = found.section or (_section_of(crumbs) if crumbs else value)
             elif getattr(found, key) is None:
                 setattr(found, key, value)
             return True
@@ -244,6 +268,8 @@ def _is_date_line(text: str, labelled: bool = False) -> bool:
         return False
     if labelled and not DATE_LABEL.search(text):
         return False
+    if (DATE_LABEL.search(text) or text.count("|") >= 2) and not lines.is_text(text):
+        return True  # "By Sun Ruisheng in Harbin | China Daily | Updated: 2024-01-12 09:18"
     rest = text[: found.start] + " " + text[found.end :]
     rest = DATE_LABEL.sub(" ", _WEEKDAY.sub(" ", _TIME.sub(" ", rest)))
     credit = lines.byline(rest)
@@ -269,10 +295,22 @@ def _date_glued_to_title(text: str) -> tuple[dt.date, str] | None:
 
 
 def _section_of(crumbs: list[str]) -> str | None:
-    """The last part of a breadcrumb that names a section (not 'Home', a year or a page)."""
+    """The last part of a breadcrumb that names a section (not 'Home', a year or the page)."""
     for part in reversed(crumbs[1:]):
-        if not re.fullmatch(r"[\d\s./-]*", part) and part.lower() not in ("home", "首页"):
+        if not re.fullmatch(r"[\d\s./-]*", part) and not lines.not_section(part):
             return part
+    return None
+
+
+def _source_in(text: str) -> str | None:
+    """The outlet a date line names: 'Xinhua, April 11, 2016', '... | China Daily | ...'."""
+    named = lines.outlet_prefix(text)
+    if named:
+        return named
+    for part in text.split("|"):
+        named = lines.outlet(part)
+        if named:
+            return named
     return None
 
 

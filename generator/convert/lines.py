@@ -29,6 +29,8 @@ class _Rules:
     bylines: tuple[re.Pattern[str], ...]
     separators: re.Pattern[str]
     home_words: frozenset[str]
+    not_section: frozenset[str]
+    section_label: re.Pattern[str]
     furniture: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -42,6 +44,8 @@ def _rules() -> _Rules:
         bylines=tuple(re.compile(p, re.I) for p in data["bylines"]),
         separators=re.compile("|".join(re.escape(s) for s in separators)),
         home_words=frozenset(w.lower() for w in data["breadcrumb_home"]),
+        not_section=frozenset(w.lower() for w in data["breadcrumb_not_section"]),
+        section_label=re.compile(data["section_labels"], re.I),
         furniture=tuple(
             (kind, re.compile(p, re.I)) for kind, ps in data["furniture"].items() for p in ps
         ),
@@ -62,15 +66,33 @@ def is_text(text: str) -> bool:
     count = words(text)
     if count >= TEXT_ANY_END_WORDS:
         return True
+    if text.endswith(("...", "…")):
+        return False  # a teaser's blurb, cut short
     return count >= TEXT_MIN_WORDS and bool(_SENTENCE_END.search(text))
+
+
+# Furniture that may read like a paragraph; other kinds are short lines, and a sentence that
+# happens to start like one ("Editors from ten countries...") is article text.
+_LONG_KINDS = frozenset({"banner", "lists", "copyright"})
 
 
 def furniture_kind(text: str) -> str | None:
     """The kind of site furniture the line is ('share', 'pagination'...), or None."""
     for kind, pattern in _rules().furniture:
-        if pattern.search(text):
+        if pattern.search(text) and (kind in _LONG_KINDS or not is_text(text)):
             return kind
     return None
+
+
+def section_label(text: str) -> str | None:
+    """The section a label line names: 'Posted in: DIPLOMACY'."""
+    match = _rules().section_label.search(text)
+    return match["section"] if match else None
+
+
+def not_section(part: str) -> bool:
+    """A breadcrumb's last part that names the page ('content', '正文'), not its section."""
+    return part.lower() in _rules().not_section
 
 
 def outlet(text: str) -> str | None:
