@@ -62,6 +62,7 @@ class Gazetteer:
     places: dict[str, Place]
     country_aliases: dict[str, str]
     place_aliases: dict[str, str]
+    not_mentions: tuple[str, ...] = ()
 
     def country(self, name: str) -> Country | None:
         """The country with this canonical name, or the one an alias names."""
@@ -69,10 +70,18 @@ class Gazetteer:
         return self.countries.get(canonical) if canonical else None
 
     def country_mentions(self, text: str) -> list[Mention]:
-        """Countries named in text, in order of appearance (places count for their country)."""
-        found = _find(_alias_pattern(tuple(self.country_aliases)), self.country_aliases, text)
-        found += [Mention(self.places[m.name].country, m.start) for m in self.place_mentions(text)]
-        return sorted(found, key=lambda m: m.start)
+        """Countries named in text, in order of appearance (places count for their country),
+        but not inside a phrase that only looks like one ("Eastern Paris", "U.S. dollars")."""
+        names = _find(_alias_pattern(tuple(self.country_aliases)), self.country_aliases, text)
+        places = [Mention(self.places[m.name].country, m.start) for m in self.place_mentions(text)]
+        pattern = _alias_pattern(self.not_mentions)
+        if pattern is not None and (names or places):
+            spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+            names = [m for m in names if not any(a <= m.start < b for a, b in spans)]
+            # A place may be the whole phrase (Inner Mongolia is in China).
+            spans = [(a, b) for a, b in spans if text[a:b] not in self.place_aliases]
+            places = [m for m in places if not any(a <= m.start < b for a, b in spans)]
+        return sorted(names + places, key=lambda m: m.start)
 
     def place_mentions(self, text: str) -> list[Mention]:
         """Places named in text, in order of appearance."""
@@ -182,7 +191,8 @@ def _make_gazetteer() -> Gazetteer:
             del countries[part]
             aliases.update({a: name for a, target in aliases.items() if target == part})
     places, place_aliases = _places(countries)
-    return Gazetteer(project["home"], countries, places, aliases, place_aliases)
+    not_mentions = tuple(project.get("not_mentions") or ())
+    return Gazetteer(project["home"], countries, places, aliases, place_aliases, not_mentions)
 
 
 def _country_records() -> Iterable[dict[str, Any]]:

@@ -42,3 +42,29 @@ def test_a_country_is_found_by_its_demonym_or_other_name(sentence: str, country:
 def test_home_country_comes_first_then_the_most_mentioned() -> None:
     text = "Ukraine and Brazil. Brazilian firms and a Brazilian bank met Chinese partners."
     assert countries_in(text, GAZ) == ["China", "Brazil", "Ukraine"]
+
+
+# Phrases that only look like mentions (data/countries.yaml, not_mentions), each with what the
+# sentence really mentions.
+FALSE_FRIENDS = [
+    ("Harbin, the Eastern Paris, welcomed Russian skaters.", ["China", "Russia"]),
+    ("Harbin was once called the Paris of the East.", ["China"]),
+    ("The deal is worth 30 million U.S. dollars for Kazakh growers.", ["Kazakhstan"]),
+    ("Herders from Inner Mongolia met Mongolian vets.", ["China", "Mongolia"]),
+    ("Exporters from South America shipped soybeans.", []),
+    ("Guinea pigs and turkey were on the farm; Turkish coffee was served.", []),
+    ("A bridge links Lao Cai with Hekou.", ["Vietnam"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "countries"), FALSE_FRIENDS)
+def test_false_friends_are_not_mentions(sentence: str, countries: list[str]) -> None:
+    assert sorted(countries_in(sentence, GAZ)) == sorted(countries)
+
+
+def test_a_country_named_in_chinese_is_found() -> None:
+    assert countries_in("哈萨克斯坦和白俄罗斯的企业在哈尔滨签约。", GAZ) == [
+        "China",
+        "Kazakhstan",
+        "Belarus",
+    ]
