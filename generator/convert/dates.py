@@ -11,29 +11,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # fmt: skip
+# Month names in English and in the languages of partner sites that write them in Latin
+# letters (Serbian, Croatian, Portuguese, Spanish), with their usual abbreviations.
+_MONTH_NAMES = [
+    ("january", "jan", "januar", "janeiro", "enero", "ene"),
+    ("february", "feb", "februar", "fevereiro", "fev", "febrero"),
+    ("march", "mar", "mart", "ožujak", "março", "marco", "marzo"),
+    ("april", "apr", "abril", "abr", "travanj"),
+    ("may", "maj", "maio", "mayo", "svibanj"),
+    ("june", "jun", "juni", "junho", "junio", "lipanj"),
+    ("july", "jul", "juli", "julho", "julio", "srpanj"),
+    ("august", "aug", "avgust", "agosto", "ago", "kolovoz"),
+    ("september", "sep", "sept", "septembar", "setembro", "set", "septiembre", "rujan"),
+    ("october", "oct", "oktobar", "okt", "outubro", "out", "octubre", "listopad"),
+    ("november", "nov", "novembar", "novembro", "noviembre", "studeni"),
+    ("december", "dec", "decembar", "dezembro", "dez", "diciembre", "dic", "prosinac"),
+]
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
+_MONTH = (
+    "(?P<month>" + "|".join(re.escape(n) for n in sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+)
 _FORMS = [
     # 2017-06-28, 2017/9/21, 2017.06.28, Time2017-12-21 (glued to a label)
     ("ymd", r"(?<!\d)(?P<year>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
@@ -42,7 +39,10 @@ _FORMS = [
     # April 11, 2016 / Apr. 11 2016
     ("mdy", rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"),
     # 18 May 2024 / 18 May, 2024
-    ("dmy", rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b"),
+    (
+        "dmy",
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|\.)?[\s-]+{_MONTH}[,\s-]+(?P<year>(?:19|20)\d\d)\b",
+    ),  # noqa: E501
     # 03.04.2019: dotted numbers are day first (German, Russian, Ukrainian sites...)
     ("dmy.", r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>(?:19|20)\d\d)(?![\d.])"),
     # 08/27/2015: slashed numbers are month first, unless the first cannot be a month

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -97,8 +97,8 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     start = _body_start(kept)
     if start is None:
         raise InputError(path, "no article text (an index page, a menu or a banner only?)")
-    head = _read_head(kept[:start], layout)
     at = blocks.index(kept[start])
+    head = _read_head(blocks[:at], kinds[:at], layout)
     body = furniture.tidy(blocks[at:], kinds[at:])
     for block in list(body):  # "Posted in: DIPLOMACY" under the article
         named = lines.section_label(block.text)
@@ -106,7 +106,7 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
             head.section = head.section or named
             body.remove(block)
     review: list[str] = []
-    if head.date is None:
+    if head.date is None and not head.dates:
         # A date line may follow the article ("Published: ..." at its foot).
         for index, block in enumerate(body):
             if index and _is_date_line(block.text, labelled=True):
@@ -117,12 +117,21 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
         head.source = _credited(body)
     if not body:
         raise InputError(path, "no article text (an index page, a menu or a banner only?)")
+    if not head.titles and head.labels:
+        head.titles.append(head.labels.pop())  # a short headline
+    head.navigation += [position for _, position in head.labels]
     if not head.titles:
-        title = _sentences_start(body[0].text)
+        title, at_title = _sentences_start(body[0].text), len(kept)
         review.append("title guessed from the first paragraph")
     else:
-        title = _best_title(head.titles)
+        title, at_title = _best_title(head.titles, head.navigation)
         body = [b for b in body if b.text != title]  # the headline shown again
+    above = [block.text for block, position in head.labels if position < at_title]
+    head.section = head.section or (above[-1] if above else None)
+    # A site's header may show today's date too: the article's is the one nearest its title.
+    dated = [(abs(position - at_title), -position, d) for d, position in head.dates if d]
+    head.date = head.date or (min(dated)[2] if dated else None)
+    head.source = head.source or head.site
     if not body:
         raise InputError(path, "no article text (an index page, a menu or a banner only?)")
     if head.date is None:
@@ -142,7 +151,11 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
 class _Head:
     titles: list[tuple[Block, int]]  # candidate title blocks, with their position in the head
     date: dt.date | None = None
+    dates: list[tuple[dt.date | None, int]] = field(default_factory=list)  # with positions
     bad_date: str | None = None  # a date line whose date does not exist
+    site: str | None = None  # the site's name atop the page
+    navigation: list[int] = field(default_factory=list)  # menus, breadcrumbs, section lines
+    labels: list[tuple[Block, int]] = field(default_factory=list)  # lines of a word or two
     section: str | None = None
     source: str | None = None
 
@@ -157,18 +170,25 @@ def _kind(text: str, layout: Layout) -> str | None:
 def _body_start(blocks: list[Block]) -> int | None:
     """The first block of article text (or a photo caption, which comes with it); failing
     that, the first block after the headline, however short."""
-    for index, block in enumerate(blocks):
-        text = block.text
-        if _is_head_line(text):
-            continue
-        if lines.is_text(text) or (index and caption_of(text)):
+    starts = [
+        index
+        for index, block in enumerate(blocks)
+        if not _is_head_line(block.text)
+        and (lines.is_text(block.text) or (index and caption_of(block.text)))
+    ]
+    for index in starts:
+        # A tagline or a ticker may read like a sentence: the article follows a headline.
+        if any(_headline_like(b.text) and not _is_head_line(b.text) for b in blocks[:index]):
             return index
+    if starts:
+        return starts[0]
     # A short article: the headline, then a line or two; not an index's list of headlines.
     others = [index for index, block in enumerate(blocks) if not _is_head_line(block.text)]
     return others[1] if 1 < len(others) <= _SHORT_ARTICLE_BLOCKS else None
 
 
 _SHORT_ARTICLE_BLOCKS = 4
+_SECTION_MAX_WORDS = 2
 
 
 def _is_head_line(text: str) -> bool:
@@ -191,11 +211,19 @@ def _is_bad_date(text: str) -> bool:
     return bool(DATE_LABEL.search(text) and _DATE_SHAPED.search(text) and not find_date(text))
 
 
-def _read_head(head: list[Block], layout: Layout) -> _Head:
+def _read_head(head: list[Block], kinds: list[str | None], layout: Layout) -> _Head:
+    """What the lines before the article say; `kinds` names those that are furniture."""
     found = _Head(titles=[])
-    for position, block in enumerate(head):
+    for position, (block, kind) in enumerate(zip(head, kinds, strict=True)):
         text = block.text
+        if kind is not None:
+            found.navigation.append(position)  # menus, banners: the headline comes after them
+            if _is_date_line(text):  # "Xinhua, April 11, 2016 Adjust font size:"
+                found.dates.append((parse_date(text), position))
+                found.source = found.source or _source_in(text)
+            continue
         if _site_field(text, layout, found):
+            found.navigation.append(position)
             continue
         if layout.masthead is not None and layout.masthead.search(text):
             found.source = found.source or text
@@ -203,33 +231,44 @@ def _read_head(head: list[Block], layout: Layout) -> _Head:
         crumbs = lines.breadcrumb(text)
         if crumbs is not None:
             found.section = found.section or _section_of(crumbs)
+            found.navigation.append(position)
             continue
         named = lines.section_label(text)
         if named is not None:
             found.section = found.section or named
+            found.navigation.append(position)
             continue
         credit = lines.byline(text)
         if credit is not None:
             found.source = found.source or credit.outlet
+        glued = _date_glued_to_title(text) or _title_with_date(text)
+        if glued is not None:  # "date 2023-06-21 Headline", "Headline|Updated: June 9, 2023"
+            found.dates.append((glued[0], position))
+            found.titles.append((Block(glued[1], block.line), position))
+            continue
         if _is_date_line(text):
-            found.date = found.date or parse_date(text)
+            found.dates.append((parse_date(text), position))
             found.source = found.source or _source_in(text)
             continue
         if _is_bad_date(text):
             found.bad_date = found.bad_date or text
             continue
-        glued = _date_glued_to_title(text)
-        if glued is not None:
-            found.date = found.date or glued[0]
-            found.titles.append((Block(glued[1], block.line), position))
-            continue
-        if credit is not None:
+        if credit is not None or caption_of(text) is not None:
             continue
         name = lines.outlet(text)
         if name is not None:
             found.source = found.source or name
             continue
-        found.titles.append((block, position))
+        if position == 0 and lines.site_name(text):
+            found.site = text  # the masthead: the source when nothing else names one
+            continue
+        if lines.menu(text) and not find_date(text):
+            found.navigation.append(position)
+            continue
+        if _alphabetic_words(text) <= _SECTION_MAX_WORDS and not lines.not_section(text):
+            found.labels.append((block, position))  # "Economy" above the headline, or a
+            continue  # short headline itself ("Only a title"): told apart once all are read
+        found.titles.append((Block(lines.clean_title(text), block.line), position))
     return found
 
 
@@ -291,7 +330,20 @@ def _date_glued_to_title(text: str) -> tuple[dt.date, str] | None:
     if found is None or _GLUED.sub("", text[: found.start]).strip():
         return None
     title = text[found.end :].strip(" -|:")
-    return (found.date, title) if lines.words(title) >= 3 else None
+    if _TIME.match(title) or DATE_LABEL.search(title) or lines.byline(title):
+        return None  # the rest of a date line: "09:30:00 来源：新华网"
+    return (found.date, title) if len(_LEFTOVER_WORD.findall(title)) >= 3 else None
+
+
+def _title_with_date(text: str) -> tuple[dt.date, str] | None:
+    """A headline and its date line run together with a bar: 'Headline|Updated: June 9'."""
+    parts = [part.strip() for part in text.split("|")]
+    dated = [part for part in parts if _is_date_line(part)]
+    rest = [part for part in parts if part and part not in dated]
+    if len(parts) < 2 or not dated or len(rest) != 1 or lines.words(rest[0]) < 3:
+        return None
+    date = parse_date(dated[0])
+    return (date, rest[0]) if date else None
 
 
 def _section_of(crumbs: list[str]) -> str | None:
@@ -304,20 +356,21 @@ def _section_of(crumbs: list[str]) -> str | None:
 
 def _source_in(text: str) -> str | None:
     """The outlet a date line names: 'Xinhua, April 11, 2016', '... | China Daily | ...'."""
-    named = lines.outlet_prefix(text)
-    if named:
-        return named
-    for part in text.split("|"):
-        named = lines.outlet(part)
-        if named:
-            return named
-    return None
+    return lines.outlet_prefix(text) or lines.outlet_in(text)
 
 
-def _best_title(candidates: list[tuple[Block, int]]) -> str:
-    """The headline among the head's other lines: repeated (a page shows it twice), of a
-    headline's length, nearest the article; a site name or tagline scores low."""
+def _best_title(candidates: list[tuple[Block, int]], navigation: list[int]) -> tuple[str, int]:
+    """The headline among the head's other lines: shown twice, or the first of a headline's
+    length after the site's menus and breadcrumb (a deck or standfirst may follow it);
+    a site name or tagline scores low."""
     texts = [block.text for block, _ in candidates]
+    headlines = [c for c in candidates if _headline_like(c[0].text)]
+    repeated = [c for c in candidates if texts.count(c[0].text) > 1]
+    # The last menu or breadcrumb that a headline follows (a "Link copied" may come later).
+    ends = [p for p in navigation if any(position > p for _, position in headlines)]
+    if headlines and ends and not repeated:
+        block, position = next(c for c in headlines if c[1] > max(ends))
+        return block.text, position
     last = max(position for _, position in candidates)
 
     def score(item: tuple[Block, int]) -> tuple[int, int]:
@@ -329,7 +382,28 @@ def _best_title(candidates: list[tuple[Block, int]]) -> str:
         points += 1 if position == last else 0
         return points, position
 
-    return max(candidates, key=score)[0].text
+    best, position = max(candidates, key=score)
+    return best.text, position
+
+
+def _alphabetic_words(text: str) -> int:
+    """Words of letters (not numbers or symbols); Chinese counted as about two a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_LEFTOVER_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]")
+
+
+def _headline_like(text: str) -> bool:
+    count = lines.words(text)
+    return (
+        4 <= count <= 30
+        and _alphabetic_words(text) >= 3
+        and not text.isupper()
+        and not text.endswith((":", "."))
+        and not lines.menu(text)
+    )
 
 
 def _sentences_start(text: str) -> str:
@@ -339,12 +413,21 @@ def _sentences_start(text: str) -> str:
     return " ".join(cut[:20]) + ("…" if len(cut) > 20 else "")
 
 
-_DATELINE_CREDIT = re.compile(r"^[A-Z][A-Za-z .,-]{1,40}\((?P<outlet>[^()]{2,30})\)\s*[-—–]{1,2}")
+# Datelines that credit an agency: 'HARBIN, April 11 (Xinhua) --', 'HARBIN, May 17. /TASS/.',
+# 'KOSTANAY. KAZINFORM –'.
+_DATELINE_CREDITS = [
+    re.compile(r"^[A-Z][\w .,'-]{1,40}\((?P<outlet>[^()]{2,30})\)\s*[-—–]{1,2}"),
+    re.compile(r"^[A-Z][\w .,'-]{1,40}/(?P<outlet>[A-Z][\w-]{1,20})/"),
+    re.compile(r"^[A-Z][A-Z .,'-]{1,40}\.\s+(?P<outlet>[A-Z]{3,20})\s*[-—–]"),
+]
+_CLOSING_CREDIT = re.compile(r"^\(?(?P<outlet>[A-Z][\w .-]{1,30})\)?$")
 
 
 def _credited(body: list[Block]) -> str | None:
     """The outlet an article credits in its dateline ('HARBIN, April 11 (Xinhua) -- ...')."""
-    match = _DATELINE_CREDIT.match(body[0].text)
-    if match:
-        return lines.outlet(match["outlet"]) or match["outlet"].strip()
+    for pattern in _DATELINE_CREDITS:
+        match = pattern.match(body[0].text)
+        if match:
+            named = match["outlet"].strip()
+            return lines.outlet(named) or named
     return None

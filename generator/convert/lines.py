@@ -32,6 +32,8 @@ class _Rules:
     not_section: frozenset[str]
     section_label: re.Pattern[str]
     furniture: tuple[tuple[str, re.Pattern[str]], ...]
+    outlet_by_length: tuple[tuple[str, str], ...]  # (lower-case, as written), longest first
+    title_noise: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -49,9 +51,14 @@ def _rules() -> _Rules:
         furniture=tuple(
             (kind, re.compile(p, re.I)) for kind, ps in data["furniture"].items() for p in ps
         ),
+        outlet_by_length=tuple(
+            (name.lower(), name) for name in sorted(data["outlets"], key=len, reverse=True)
+        ),
+        title_noise=tuple(re.compile(p, re.I) for p in data["title_noise"]),
     )
 
 
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.年]\d{1,2}[-/.月]\d{1,4}|\d:\d\d")
 _CJK = re.compile(r"[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 
 
@@ -121,9 +128,58 @@ def byline(text: str) -> Byline | None:
 def breadcrumb(text: str) -> list[str] | None:
     """The parts of a breadcrumb line ('Home > News > Biz updates'), or None."""
     rules = _rules()
+    text = re.sub(r"(?i)^\s*you are here\s*[:：]?\s*", "Home > ", text).removesuffix(" > ")
     parts = [p.strip() for p in rules.separators.split(text)]
     if len(parts) < 2 or not all(parts) or any(words(p) > 5 for p in parts):
         return None
-    if parts[0].lower() in rules.home_words or (len(parts) >= 3 and text.count(">") >= 2):
+    if byline(text) or _DATE_LIKE.search(text):
+        return None  # "By Sun Ruisheng | China Daily | Updated: 2024-01-12": a date line
+    if parts[0].lower() in rules.home_words:
         return parts
+    if len(parts) >= 3 and "|" not in text:  # bars join a menu's entries, not a path
+        return parts
+    if all(words(p) <= 2 for p in parts) and (text.isupper() or "/" in text):
+        return parts  # "BUSINESS / ECONOMY"
     return None
+
+
+_SITE_NAME = re.compile(r"^(?:\S+\.[a-z]{2,}|[A-Z][a-z]+[A-Z]\w*|[A-Z]{4,})$")
+
+
+def site_name(text: str) -> bool:
+    """A line that names a site rather than saying anything: 'EyeShenzhen', 'agenda.ge',
+    'TIANSHANNET' (one word: a domain, a CamelCase or capitals)."""
+    return bool(_SITE_NAME.match(text.strip()))
+
+
+def outlet_in(text: str) -> str | None:
+    """An outlet named anywhere in a line, even glued to a time ('21:14:05Xinhua')."""
+    for lowered, name in _rules().outlet_by_length:
+        at = text.lower().find(lowered)
+        if at >= 0 and not text[at - 1 : at].isalpha() and not text[at + len(name) :][:1].isalpha():
+            return name
+    return None
+
+
+def clean_title(text: str) -> str:
+    """A headline without what scrapers glue to it: a file name's tail, a photo credit."""
+    for pattern in _rules().title_noise:
+        text = pattern.sub("", text).strip()
+    return text
+
+
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs".split())
+
+
+def menu(text: str) -> bool:
+    """A site's menu: entries joined by bars or bullets, or six or more capitalised words
+    and no small ones ("Politics North Korea Economy Market Industry ...")."""
+    if len(re.findall(r"\s[|•·]\s", text)) >= 2 and not is_text(text):
+        return True
+    tokens = text.split()
+    return (
+        len(tokens) >= 6
+        and all(t[:1].isupper() or not t[:1].isalpha() for t in tokens)
+        and not any(t.lower() in _SMALL_WORDS for t in tokens)
+        and not re.search(r"[.,:;!?]", text)
+    )
