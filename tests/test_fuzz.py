@@ -146,7 +146,7 @@ def check_seed(data: bytes) -> None:
     except InputError as error:
         one_line(error, SHOWN)
         return
-    body = furniture.strip(raw.body, raw.layout, frozenset(), layout.teaser_at_end)
+    body = furniture.strip(raw.body, raw.layout, frozenset())
     extracted = extract(raw, body, "fuzz.txt", "fuzz", _GAZ, _VOCAB)
     text = frontmatter.dump(extracted.fields, extracted.body)
     # What convert writes must load, as written, without a single problem.

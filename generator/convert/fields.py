@@ -52,6 +52,11 @@ def extract(
             found = Caption(block.text, following.strip())  # "CHINA DAILY" on the next line
         if lone_credit(block.text) and index and photos and photos[-1]["credit"] == block.text:
             continue  # the credit line, now part of the caption above
+        if found and not found.caption and paragraphs and markdown:
+            # A credit on a line of its own ("[Photo by Newsgd.com]"): the line above is its
+            # caption.
+            found = Caption(paragraphs.pop(), found.credit)
+            markdown.pop()
         if found and found.caption:
             photos.append({"caption": found.caption, "credit": found.credit})
             markdown.append(markdown_text.photo_caption(found.caption, found.credit))

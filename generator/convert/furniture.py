@@ -66,19 +66,13 @@ def recurring_blocks(bodies: Iterable[tuple[str, tuple[Block, ...]]]) -> frozens
 
 
 def strip(
-    body: tuple[Block, ...],
-    source: str,
-    recurring: frozenset[tuple[str, str]],
-    teaser_at_end: bool,
+    body: tuple[Block, ...], source: str, recurring: frozenset[tuple[str, str]]
 ) -> tuple[Block, ...]:
-    """The body without recurring blocks and, where the source has one, the closing teaser.
-    Never the article itself: if the recurring blocks are most of the page's text, only the
+    """The body without the blocks that recur across the source's articles. Never the article itself: if the recurring blocks are most of the page's text, only the
     short ones go (a page made of one long block is that block)."""
     kept = [b for b in body if (source, b.text) not in recurring]
     if _chars(kept) * 2 < _chars(body):
         kept = [b for b in body if (source, b.text) not in recurring or lines.is_text(b.text)]
-    if teaser_at_end and len(kept) >= 3 and _is_headline(kept[-2].text):
-        kept = kept[:-2]
     return tuple(kept)
 
 
@@ -87,7 +81,12 @@ def _chars(blocks: Iterable[Block]) -> int:
 
 
 def _is_headline(text: str) -> bool:
-    return len(text.split()) <= _TEASER_MAX_WORDS and not _SENTENCE_END.search(text)
+    return (
+        len(text.split()) <= _TEASER_MAX_WORDS
+        and not _SENTENCE_END.search(text)
+        and not caption_of(text)
+        and not lines.is_text(text)
+    )
 
 
 _LIST_KINDS = frozenset({"lists", "separator"})
@@ -99,22 +98,55 @@ def tidy(blocks: list[Block], kinds: list[str | None]) -> list[Block]:
     kind, the items under a "Related" or "Most viewed" heading or between "-" separators,
     runs of short lines (menus, teaser lists) and the short lines after the last paragraph."""
     kept: list[Block] = []
-    in_list = False
+    in_list = teasers = False
     for block, kind in zip(blocks, kinds, strict=True):
+        if kind == "separator":
+            # Teasers between "-" lines: a headline and its blurb each, the first one too.
+            teasers = in_list = True
+            while kept and (_is_headline(kept[-1].text) or _blurb(kept[-1].text)):
+                if not (len(kept) > 1 and _is_headline(kept[-2].text)) and _blurb(kept[-1].text):
+                    break
+                kept.pop()
+            continue
         if kind is not None:
             in_list = in_list or kind in _LIST_KINDS
             continue
         if in_list and not _substantial(block.text):
             continue
-        in_list = False
+        if teasers and (_blurb(block.text) or _is_headline(block.text)):
+            continue
+        in_list = teasers = False
         kept.append(block)
     if not any(_substantial(b.text) for b in kept):
         return kept  # a short article of a line or two: nothing to tell its lines apart by
     kept = _without_runs(kept)
+    if _closing_teaser(kept):
+        kept = kept[:-2]
     last = max(i for i, b in enumerate(kept) if _substantial(b.text))
     if last + 1 < len(kept) and lone_credit(kept[last + 1].text):
         last += 1  # the credit line under a closing photo's caption
     return kept[: last + 1]
+
+
+_BLURB_MAX_WORDS = 30
+
+
+def _closing_teaser(blocks: list[Block]) -> bool:
+    """A page that ends with another story's teaser: a headline and its one-line blurb
+    (whole or cut short) after the article's paragraphs."""
+    if len(blocks) < 4 or sum(_substantial(b.text) for b in blocks[:-2]) < 2:
+        return False
+    headline, blurb = blocks[-2].text, blocks[-1].text
+    return _is_headline(headline) and not caption_of(headline) and _blurb(blurb)
+
+
+def _blurb(text: str) -> bool:
+    """A teaser's blurb: one sentence (or a cut one), no caption."""
+    return (
+        lines.words(text) <= _BLURB_MAX_WORDS
+        and not re.search(r"[.!?]\s+[A-Z“\"]", text)
+        and not caption_of(text)
+    )
 
 
 def _substantial(text: str) -> bool:

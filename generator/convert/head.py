@@ -28,7 +28,6 @@ class Layout:
     masthead: re.Pattern[str] | None = None
     tagline: bool = False
     drop: tuple[re.Pattern[str], ...] = ()
-    teaser_at_end: bool = False
 
 
 PLAIN = Layout(name="plain")
@@ -75,7 +74,6 @@ def _layout(entry: dict[str, Any]) -> Layout:
         masthead=re.compile(entry["masthead"]) if entry.get("masthead") else None,
         tagline=bool(entry.get("tagline", False)),
         drop=tuple(re.compile(p) for p in entry.get("drop", ())),
-        teaser_at_end=bool(entry.get("teaser_at_end", False)),
     )
 
 
@@ -92,6 +90,7 @@ def recognise(blocks: list[Block]) -> Layout:
 def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     """The title, date, section and source found in the head of the page, each line known by
     what it is (any order, blank lines or none), and the body after it."""
+    blocks = [Block(lines.without_tail(b.text), b.line) for b in blocks]
     kinds = [_kind(b.text, layout) for b in blocks]
     kept = [b for b, kind in zip(blocks, kinds, strict=True) if kind is None]
     start = _body_start(kept)
@@ -177,8 +176,11 @@ def _body_start(blocks: list[Block]) -> int | None:
         and (lines.is_text(block.text) or (index and caption_of(block.text)))
     ]
     for index in starts:
-        # A tagline or a ticker may read like a sentence: the article follows a headline.
-        if any(_headline_like(b.text) and not _is_head_line(b.text) for b in blocks[:index]):
+        # A tagline or a ticker may read like a sentence: the article follows a headline,
+        # so a sentence with none before it, but one just after, is not the article yet.
+        if any(_holds_headline(b.text) for b in blocks[:index]):
+            return index
+        if not any(_holds_headline(b.text) for b in blocks[index + 1 : index + 4]):
             return index
     if starts:
         return starts[0]
@@ -189,6 +191,13 @@ def _body_start(blocks: list[Block]) -> int | None:
 
 _SHORT_ARTICLE_BLOCKS = 4
 _SECTION_MAX_WORDS = 2
+
+
+def _holds_headline(text: str) -> bool:
+    """A line that is, or carries, a headline ("date 2023-06-21 Headline", "Headline|Updated")."""
+    if _date_glued_to_title(text) or _title_with_date(text):
+        return True
+    return _headline_like(text) and not _is_head_line(text) and not lines.is_text(text)
 
 
 def _is_head_line(text: str) -> bool:

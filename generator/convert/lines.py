@@ -34,6 +34,7 @@ class _Rules:
     furniture: tuple[tuple[str, re.Pattern[str]], ...]
     outlet_by_length: tuple[tuple[str, str], ...]  # (lower-case, as written), longest first
     title_noise: tuple[re.Pattern[str], ...]
+    line_tails: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -55,6 +56,7 @@ def _rules() -> _Rules:
             (name.lower(), name) for name in sorted(data["outlets"], key=len, reverse=True)
         ),
         title_noise=tuple(re.compile(p, re.I) for p in data["title_noise"]),
+        line_tails=tuple(re.compile(p, re.I) for p in data["line_tails"]),
     )
 
 
@@ -183,3 +185,12 @@ def menu(text: str) -> bool:
         and not any(t.lower() in _SMALL_WORDS for t in tokens)
         and not re.search(r"[.,:;!?]", text)
     )
+
+
+def without_tail(text: str) -> str:
+    """A line without the furniture a scraper glued to its end ('... five hours. Enditem')."""
+    for pattern in _rules().line_tails:
+        cut = pattern.sub("", text)
+        if cut != text and cut.strip():
+            return cut.rstrip()
+    return text

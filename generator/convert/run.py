@@ -45,7 +45,6 @@ class Report:
 class _Parsed:
     seed: Path
     raw: RawArticle
-    teaser_at_end: bool
 
 
 Say = Callable[[str], None]
@@ -107,7 +106,7 @@ def convert(
         owned = owners.get(seed.name)
         name = owned or unique_slug(slug_for(item.raw.title, seed.name), taken) + ".md"
         taken.add(Path(name).stem)
-        body = furniture.strip(item.raw.body, item.raw.layout, recurring, item.teaser_at_end)
+        body = furniture.strip(item.raw.body, item.raw.layout, recurring)
         extracted = extract(item.raw, body, seed.name, Path(name).stem, gaz, vocab)
         _place(content_dir / name, seed, extracted, ledger, force, report, say)
     _write_ledger(content_dir, ledger)
@@ -132,7 +131,7 @@ def _parse(seed: Path) -> _Parsed:
     if not blocks:
         raise InputError(path, "no text (only blank lines)")
     layout = recognise(blocks)
-    return _Parsed(seed, read_article(blocks, layout, path), layout.teaser_at_end)
+    return _Parsed(seed, read_article(blocks, layout, path))
 
 
 def _place(
