@@ -68,8 +68,9 @@ def recurring_blocks(bodies: Iterable[tuple[str, tuple[Block, ...]]]) -> frozens
 def strip(
     body: tuple[Block, ...], source: str, recurring: frozenset[tuple[str, str]]
 ) -> tuple[Block, ...]:
-    """The body without the blocks that recur across the source's articles. Never the article itself: if the recurring blocks are most of the page's text, only the
-    short ones go (a page made of one long block is that block)."""
+    """The body without the blocks that recur across the source's articles. Never the
+    article itself: if the recurring blocks are most of the page's text, only the short ones
+    go (a page made of one long block is that block)."""
     kept = [b for b in body if (source, b.text) not in recurring]
     if _chars(kept) * 2 < _chars(body):
         kept = [b for b in body if (source, b.text) not in recurring or lines.is_text(b.text)]
