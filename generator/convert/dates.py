@@ -34,6 +34,8 @@ _MONTH = (
 _FORMS = [
     # 2017-06-28, 2017/9/21, 2017.06.28, Time2017-12-21 (glued to a label)
     ("ymd", r"(?<!\d)(?P<year>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    # 2017-June-14
+    ("ynd", rf"(?<!\d)(?P<year>(?:19|20)\d\d)-{_MONTH}-(?P<d>\d{{1,2}})(?!\d)"),
     # 2015年04月09日
     ("ymd", r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     # April 11, 2016 / Apr. 11 2016
@@ -63,12 +65,13 @@ class FoundDate:
     end: int
 
 
-def find_date(text: str) -> FoundDate | None:
-    """The first date written in the text, or None."""
+def find_date(text: str, day_first: bool = False) -> FoundDate | None:
+    """The first date written in the text, or None. `day_first`: the site writes 05/09/2023
+    for 5 September (as Brazilian and most European sites do), not for May 9."""
     best: FoundDate | None = None
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            date = _date_of(kind, match)
+            date = _date_of(kind, match, day_first)
             if date is not None:
                 if best is None or match.start() < best.start:
                     best = FoundDate(date, match.start(), match.end())
@@ -76,23 +79,41 @@ def find_date(text: str) -> FoundDate | None:
     return best
 
 
-def _date_of(kind: str, match: re.Match[str]) -> dt.date | None:
+def _date_of(kind: str, match: re.Match[str], day_first: bool) -> dt.date | None:
     year = int(match["year"])
     try:
         if kind == "ymd":
             return dt.date(year, int(match["m"]), int(match["d"]))
-        if kind in ("mdy", "dmy"):
+        if kind in ("mdy", "dmy", "ynd"):
             return dt.date(year, _MONTHS[match["month"].lower().rstrip(".")], int(match["d"]))
         if kind == "dmy.":
             return dt.date(year, int(match["m"]), int(match["d"]))
         first, second = int(match["a"]), int(match["b"])
-        month, day = (second, first) if first > 12 else (first, second)
+        month, day = (second, first) if first > 12 or day_first else (first, second)
         return dt.date(year, month, day)
     except (ValueError, KeyError):
         return None
 
 
-def parse_date(text: str) -> dt.date | None:
+def parse_date(text: str, day_first: bool = False) -> dt.date | None:
     """A date from text that holds little else: a label, a weekday, a time, a site name."""
-    found = find_date(text)
+    found = find_date(text, day_first)
     return found.date if found else None
+
+
+_DATELINE = re.compile(
+    rf"^[A-Z][\w .'-]{{1,30}},\s+(?:{_MONTH}\s+(?P<d>\d{{1,2}})|(?P<d2>\d{{1,2}})\s+"
+    + _MONTH.replace("?P<month>", "?P<month2>")
+    + r")\b",
+    re.I,
+)
+
+
+def dateline_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of a wire dateline that gives no year: 'Havana, Apr 6 (Prensa Latina)',
+    'MINSK, 11 March (BelTA)'."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    month = (match["month"] or match["month2"]).lower().rstrip(".")
+    return _MONTHS[month], int(match["d"] or match["d2"])

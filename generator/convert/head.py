@@ -13,7 +13,7 @@ import yaml
 
 from generator.convert import furniture, lines
 from generator.convert.captions import caption_of
-from generator.convert.dates import DATE_LABEL, find_date, parse_date
+from generator.convert.dates import DATE_LABEL, dateline_day, find_date, parse_date
 from generator.convert.text import Block
 from generator.errors import InputError
 
@@ -28,6 +28,7 @@ class Layout:
     masthead: re.Pattern[str] | None = None
     tagline: bool = False
     drop: tuple[re.Pattern[str], ...] = ()
+    day_first: bool = False  # 05/09/2023 is 5 September
 
 
 PLAIN = Layout(name="plain")
@@ -74,6 +75,7 @@ def _layout(entry: dict[str, Any]) -> Layout:
         masthead=re.compile(entry["masthead"]) if entry.get("masthead") else None,
         tagline=bool(entry.get("tagline", False)),
         drop=tuple(re.compile(p) for p in entry.get("drop", ())),
+        day_first=bool(entry.get("day_first", False)),
     )
 
 
@@ -109,13 +111,15 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
         # A date line may follow the article ("Published: ..." at its foot).
         for index, block in enumerate(body):
             if index and _is_date_line(block.text, labelled=True):
-                head.date = parse_date(block.text)
+                head.date = parse_date(block.text, layout.day_first)
                 del body[index]
                 break
     if head.source is None and body:
         head.source = _credited(body)
     if not body:
         raise InputError(path, "no article text (an index page, a menu or a banner only?)")
+    if _is_index(kept):
+        raise InputError(path, "an index page (dated headlines with one-line blurbs), no article")
     if not head.titles and head.labels:
         head.titles.append(head.labels.pop())  # a short headline
     head.navigation += [position for _, position in head.labels]
@@ -130,6 +134,12 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     # A site's header may show today's date too: the article's is the one nearest its title.
     dated = [(abs(position - at_title), -position, d) for d, position in head.dates if d]
     head.date = head.date or (min(dated)[2] if dated else None)
+    day = dateline_day(body[0].text) if body else None
+    if head.date and day and (head.date.month, head.date.day) != day:
+        # "Havana, Apr 6 (...)" under a header showing 2024-11-23: that is today's date, the
+        # article's year is unknown.
+        same = [d for d, _ in head.dates if d and (d.month, d.day) == day]
+        head.date = same[0] if same else None
     head.source = head.source or head.site
     if not body:
         raise InputError(path, "no article text (an index page, a menu or a banner only?)")
@@ -193,6 +203,28 @@ _SHORT_ARTICLE_BLOCKS = 4
 _SECTION_MAX_WORDS = 2
 
 
+_INDEX_MIN_DATED = 3
+
+
+def _is_index(blocks: list[Block]) -> bool:
+    """A list of stories, not an article: three or more dated items after the first blurb,
+    one soon after it (an article's paragraphs run on undated), every blurb one sentence."""
+    dated = [_is_date_line(b.text) or _date_glued_to_text(b.text) for b in blocks]
+    texts = [i for i, b in enumerate(blocks) if lines.is_text(b.text)]
+    if not texts:
+        return False
+    first = texts[0]
+    if sum(dated[first + 1 :]) < _INDEX_MIN_DATED or not any(dated[first + 1 : first + 4]):
+        return False
+    return all(len(re.findall(r"[.!?](?:\s|$)", blocks[i].text)) <= 1 for i in texts)
+
+
+def _date_glued_to_text(text: str) -> bool:
+    """'2015-06-04Officials from Jilin ...': a list item's date run into its blurb."""
+    found = find_date(text)
+    return found is not None and found.start == 0 and lines.words(text[found.end :]) >= 3
+
+
 def _holds_headline(text: str) -> bool:
     """A line that is, or carries, a headline ("date 2023-06-21 Headline", "Headline|Updated")."""
     if _date_glued_to_title(text) or _title_with_date(text):
@@ -228,7 +260,7 @@ def _read_head(head: list[Block], kinds: list[str | None], layout: Layout) -> _H
         if kind is not None:
             found.navigation.append(position)  # menus, banners: the headline comes after them
             if _is_date_line(text):  # "Xinhua, April 11, 2016 Adjust font size:"
-                found.dates.append((parse_date(text), position))
+                found.dates.append((parse_date(text, layout.day_first), position))
                 found.source = found.source or _source_in(text)
             continue
         if _site_field(text, layout, found):
@@ -256,7 +288,7 @@ def _read_head(head: list[Block], kinds: list[str | None], layout: Layout) -> _H
             found.titles.append((Block(glued[1], block.line), position))
             continue
         if _is_date_line(text):
-            found.dates.append((parse_date(text), position))
+            found.dates.append((parse_date(text, layout.day_first), position))
             found.source = found.source or _source_in(text)
             continue
         if _is_bad_date(text):
@@ -288,8 +320,8 @@ def _site_field(text: str, layout: Layout, found: _Head) -> bool:
         if match:
             value = match.group("value").strip()
             if key == "date":
-                found.date = found.date or parse_date(value)
-                if parse_date(value) is None:
+                found.date = found.date or parse_date(value, layout.day_first)
+                if parse_date(value, layout.day_first) is None:
                     found.bad_date = found.bad_date or value
             elif key == "section":
                 crumbs = lines.breadcrumb("Home > " + value)
