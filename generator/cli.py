@@ -110,8 +110,14 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     for problem in result.problems:
         print(problem)
+    for review in result.reviews:
+        print(review)
     count = len(result.problems)
-    print(f"checked {result.articles:,} articles: {count} problem{'s' if count != 1 else ''}")
+    summary = f"checked {result.articles:,} articles: {count} problem{'s' if count != 1 else ''}"
+    waiting = len({r.path for r in result.reviews})
+    if waiting:
+        summary += f", {waiting} awaiting review"
+    print(summary)
     return 1 if count else 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,26 @@ def test_links_written_with_the_subpath_are_checked_like_the_others(tmp_path: Pa
         "content/a.md:7: broken link: /portal/tags/no-such-tag/",
         "checked 6 articles: 1 problem",
     ], result.stdout
+
+
+def test_drafts_awaiting_review_are_listed_without_failing(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "seeds/undated.txt").write_text(
+        "Harbin hosts Mongolian herders\n\nHerders from Mongolia toured dairy farms in Harbin "
+        "this week to learn about winter feeding and milk cooling.\n",
+        "utf-8",
+    )
+    convert = subprocess.run(
+        [sys.executable, "-m", "generator", "convert"], cwd=root, capture_output=True, text=True
+    )
+    assert convert.returncode == 0, convert.stderr
+    result = portal_check(root)
+    assert result.returncode == 0, result.stdout  # a draft cannot break the site
+    lines = result.stdout.splitlines()
+    [note] = [line for line in lines if "review:" in line]
+    assert re.fullmatch(
+        r"content/harbin-hosts-mongolian-herders\.md:\d+: review: no date found "
+        r"\(a draft until reviewed\)",
+        note,
+    ), note
+    assert lines[-1] == "checked 6 articles: 0 problems, 1 awaiting review"
