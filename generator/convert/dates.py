@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Month names in English and in the languages of partner sites that write them in Latin
 # letters (Serbian, Croatian, Portuguese, Spanish), with their usual abbreviations.
@@ -58,6 +59,9 @@ DATE_LABEL = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 @dataclass(frozen=True, slots=True)
 class FoundDate:
     date: dt.date
@@ -65,9 +69,12 @@ class FoundDate:
     end: int
 
 
+@lru_cache(maxsize=8192)  # the head's readers ask about the same lines several times
 def find_date(text: str, day_first: bool = False) -> FoundDate | None:
     """The first date written in the text, or None. `day_first`: the site writes 05/09/2023
     for 5 September (as Brazilian and most European sites do), not for May 9."""
+    if not _YEAR.search(text):
+        return None  # every form has a year: most lines have none
     best: FoundDate | None = None
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):

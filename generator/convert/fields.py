@@ -13,7 +13,7 @@ from generator.convert.captions import Caption, caption_of, lone_credit
 from generator.convert.head import RawArticle
 from generator.convert.text import Block
 from generator.convert.topics import Vocabulary
-from generator.gazetteer import Gazetteer
+from generator.gazetteer import Gazetteer, Mention
 
 SUMMARY_SHORT = 160  # a first sentence shorter than this gets the second one too
 SUMMARY_MAX = 320
@@ -70,8 +70,9 @@ def extract(
         fields["section"] = raw.section
     if raw.source:
         fields["source"] = raw.source
-    fields["countries"] = countries_in(text, gaz)
-    fields["places"] = list(dict.fromkeys(m.name for m in gaz.place_mentions(text)))
+    places = gaz.place_mentions(text)
+    fields["countries"] = countries_in(text, gaz, places)
+    fields["places"] = list(dict.fromkeys(m.name for m in places))
     fields["tags"] = vocab.tags_in(text)
     fields["summary"] = summarise(paragraphs)
     if photos:
@@ -84,9 +85,9 @@ def extract(
     return Extracted(fields, "\n\n".join(markdown))
 
 
-def countries_in(text: str, gaz: Gazetteer) -> list[str]:
+def countries_in(text: str, gaz: Gazetteer, places: list[Mention] | None = None) -> list[str]:
     """Countries mentioned: the home country first, then the most mentioned, then first seen."""
-    mentions = gaz.country_mentions(text)
+    mentions = gaz.country_mentions(text, places)
     counts = Counter(m.name for m in mentions)
     first = {m.name: i for i, m in reversed(list(enumerate(mentions)))}
     return sorted(counts, key=lambda n: (n != gaz.home, -counts[n], first[n]))

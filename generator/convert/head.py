@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -204,6 +204,7 @@ _SECTION_MAX_WORDS = 2
 
 
 _INDEX_MIN_DATED = 3
+_GLUED_DATE_CHARS = 40  # "2015-06-04Officials ...": the date is at the start
 
 
 def _is_index(blocks: list[Block]) -> bool:
@@ -221,7 +222,7 @@ def _is_index(blocks: list[Block]) -> bool:
 
 def _date_glued_to_text(text: str) -> bool:
     """'2015-06-04Officials from Jilin ...': a list item's date run into its blurb."""
-    found = find_date(text)
+    found = find_date(text[:_GLUED_DATE_CHARS])
     return found is not None and found.start == 0 and lines.words(text[found.end :]) >= 3
 
 
@@ -337,12 +338,16 @@ _WEEKDAY = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?|星期.|周.", re.I
 )
 _LEFTOVER_WORD = re.compile(r"[^\W\d_]{2,}")
+_DATE_LINE_MAX_CHARS = 200  # a paragraph that holds a date is not a date line
 _DATE_LINE_MAX_WORDS = 4  # other words a date line may hold: "Xinhua, ... Adjust font size:"
 
 
+@lru_cache(maxsize=16384)  # asked of each line several times
 def _is_date_line(text: str, labelled: bool = False) -> bool:
     """A line that gives the page's date: the date with at most a label, a time, a weekday,
     an outlet and a few furniture words ("Updated: 2012-01-11 11:18", "| 2017-06-28 | Hits:")."""
+    if len(text) > _DATE_LINE_MAX_CHARS:
+        return False
     found = find_date(text)
     if found is None:
         return False

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
+
+# Lines are asked about many times over (by the head's readers, by the body's tidying):
+# the answers are kept for this many distinct lines.
+_LINES_CACHED = 16384
 
 # A paragraph of article text: ends like a sentence, or is long whatever it ends with.
 _SENTENCE_END = re.compile(r"[.!?。！？][”\"’')\]]*$")
@@ -31,7 +35,9 @@ class _Rules:
     home_words: frozenset[str]
     not_section: frozenset[str]
     section_label: re.Pattern[str]
-    furniture: tuple[tuple[str, re.Pattern[str]], ...]
+    # Per kind, its forms as two patterns: those anchored at the line's start, tried there
+    # only, and the others.
+    furniture: tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None], ...]
     outlet_by_length: tuple[tuple[str, str], ...]  # (lower-case, as written), longest first
     title_noise: tuple[re.Pattern[str], ...]
     line_tails: tuple[re.Pattern[str], ...]
@@ -49,9 +55,7 @@ def _rules() -> _Rules:
         home_words=frozenset(w.lower() for w in data["breadcrumb_home"]),
         not_section=frozenset(w.lower() for w in data["breadcrumb_not_section"]),
         section_label=re.compile(data["section_labels"], re.I),
-        furniture=tuple(
-            (kind, re.compile(p, re.I)) for kind, ps in data["furniture"].items() for p in ps
-        ),
+        furniture=tuple((kind, *_joined(ps)) for kind, ps in data["furniture"].items()),
         outlet_by_length=tuple(
             (name.lower(), name) for name in sorted(data["outlets"], key=len, reverse=True)
         ),
@@ -64,12 +68,23 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/.年]\d{1,2}[-/.月]\d{1,4}|\d:\d\d")
 _CJK = re.compile(r"[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 
 
+def _joined(patterns: list[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    starts = [p[1:] for p in patterns if p.startswith("^")]
+    anywhere = [p for p in patterns if not p.startswith("^")]
+
+    def join(forms: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{f})" for f in forms), re.I) if forms else None
+
+    return join(starts), join(anywhere)
+
+
 def words(text: str) -> int:
     """Words in the text; Chinese, Japanese and Korean are written without spaces between
     words, which run about two characters each."""
     return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
+@lru_cache(maxsize=_LINES_CACHED)
 def is_text(text: str) -> bool:
     """A paragraph of article text rather than a headline, label or menu."""
     count = words(text)
@@ -85,10 +100,14 @@ def is_text(text: str) -> bool:
 _LONG_KINDS = frozenset({"banner", "lists", "copyright"})
 
 
+@lru_cache(maxsize=_LINES_CACHED)
 def furniture_kind(text: str) -> str | None:
     """The kind of site furniture the line is ('share', 'pagination'...), or None."""
-    for kind, pattern in _rules().furniture:
-        if pattern.search(text) and (kind in _LONG_KINDS or not is_text(text)):
+    long = is_text(text)
+    for kind, starts, anywhere in _rules().furniture:
+        if long and kind not in _LONG_KINDS:
+            continue
+        if (starts and starts.match(text)) or (anywhere and anywhere.search(text)):
             return kind
     return None
 
@@ -116,6 +135,7 @@ def outlet_prefix(text: str) -> str | None:
     return outlet(head)
 
 
+@lru_cache(maxsize=_LINES_CACHED)
 def byline(text: str) -> Byline | None:
     for pattern in _rules().bylines:
         match = pattern.search(text)
@@ -127,6 +147,7 @@ def byline(text: str) -> Byline | None:
     return None
 
 
+@lru_cache(maxsize=_LINES_CACHED)
 def breadcrumb(text: str) -> list[str] | None:
     """The parts of a breadcrumb line ('Home > News > Biz updates'), or None."""
     rules = _rules()
@@ -173,6 +194,7 @@ def clean_title(text: str) -> str:
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs".split())
 
 
+@lru_cache(maxsize=_LINES_CACHED)
 def menu(text: str) -> bool:
     """A site's menu: entries joined by bars or bullets, or six or more capitalised words
     and no small ones ("Politics North Korea Economy Market Industry ...")."""

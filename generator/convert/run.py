@@ -12,7 +12,9 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from generator import folders, frontmatter
 from generator.convert import furniture
@@ -99,18 +101,41 @@ def convert(
     _remove_leftover_temporaries(content_dir)
     taken = {p.stem for p in content_dir.glob("*.md")}
     gaz, vocab = load_gazetteer(), load_vocabulary()
-    for seed in targets:
-        item = parsed.get(_real(seed))
-        if item is None:
-            continue
-        owned = owners.get(seed.name)
-        name = owned or unique_slug(slug_for(item.raw.title, seed.name), taken) + ".md"
-        taken.add(Path(name).stem)
-        body = furniture.strip(item.raw.body, item.raw.layout, recurring)
-        extracted = extract(item.raw, body, seed.name, Path(name).stem, gaz, vocab)
-        _place(content_dir / name, seed, extracted, ledger, force, report, say)
+    with _Journal(content_dir / JOURNAL_NAME) as journal:
+        for seed in targets:
+            item = parsed.get(_real(seed))
+            if item is None:
+                continue
+            owned = owners.get(seed.name)
+            name = owned or unique_slug(slug_for(item.raw.title, seed.name), taken) + ".md"
+            taken.add(Path(name).stem)
+            body = furniture.strip(item.raw.body, item.raw.layout, recurring)
+            extracted = extract(item.raw, body, seed.name, Path(name).stem, gaz, vocab)
+            _place(content_dir / name, seed, extracted, ledger, force, report, say, journal)
     _write_ledger(content_dir, ledger)
     return report
+
+
+class _Journal:
+    """The journal of a run's writes, opened on the first: each line is flushed to the
+    system before its file is written, so a killed run's files can be adopted."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file: Any = None
+
+    def note(self, target: Path, seed: Path, sha: str) -> None:
+        if self._file is None:
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open)
+        self._file.write(json.dumps([target.name, seed.name, sha]) + "\n")
+        self._file.flush()
+
+    def __enter__(self) -> _Journal:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def _say_copies(parsed: list[_Parsed], wanted: set[Path], say: Say) -> None:
@@ -142,6 +167,7 @@ def _place(
     force: bool,
     report: Report,
     say: Say,
+    journal: _Journal,
 ) -> None:
     data = frontmatter.dump(extracted.fields, extracted.body).encode("utf-8")
     shown = folders.shown(target)
@@ -160,8 +186,7 @@ def _place(
         report.kept.append(shown)
         say(f"skipped {folders.shown(seed)}: {shown} was deleted since convert wrote it (--force)")
         return
-    with open(target.parent / JOURNAL_NAME, "a", encoding="utf-8") as journal:
-        journal.write(json.dumps([target.name, seed.name, _sha(data)]) + "\n")
+    journal.note(target, seed, _sha(data))
     _atomic_write(target, data)
     ledger[target.name] = {"seed": seed.name, "sha256": _sha(data)}
     report.written.append(shown)
@@ -254,6 +279,7 @@ def _list_seeds(seeds_dir: Path, report: Report, warn: Say) -> list[Path]:
     return sorted(seeds)
 
 
+@cache  # asked of each seed several times in a run
 def _real(path: Path) -> Path:
     """The file a path names, for telling two names of one file apart; a path that loops or
     leads nowhere stands for itself (Path.resolve would raise)."""

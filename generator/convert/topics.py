@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -18,10 +18,20 @@ class Vocabulary:
     tags: tuple[str, ...]
     patterns: dict[str, re.Pattern[str]]
     max_tags: int
+    # Per tag, the lower-case start of each of its signals: a tag none of them occurs in (as
+    # a rule, most) needs no search.
+    starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def tags_in(self, text: str) -> list[str]:
         """The tags whose signals occur in text: most frequent first, ties in vocabulary order."""
-        counts = Counter({tag: len(self.patterns[tag].findall(text)) for tag in self.tags})
+        lowered = text.lower()
+        counts = Counter(
+            {
+                tag: len(self.patterns[tag].findall(text))
+                for tag in self.tags
+                if any(start in lowered for start in self.starts.get(tag, ("",)))
+            }
+        )
         order = {tag: i for i, tag in enumerate(self.tags)}
         found = [tag for tag in self.tags if counts[tag]]
         found.sort(key=lambda tag: (-counts[tag], order[tag]))
@@ -44,4 +54,8 @@ def load_vocabulary() -> Vocabulary:
         )
         for tag, words in data["tags"].items()
     }
-    return Vocabulary(tuple(data["tags"]), patterns, int(data["max_tags"]))
+    starts = {
+        tag: tuple(w.rstrip("*").split(" ")[0].lower() for w in words)
+        for tag, words in data["tags"].items()
+    }
+    return Vocabulary(tuple(data["tags"]), patterns, int(data["max_tags"]), starts)
