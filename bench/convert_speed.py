@@ -63,9 +63,11 @@ def main() -> int:
             seconds.append(time.perf_counter() - started)
             summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
         written = len(list((root / "content").glob("*.md")))
-        print(f"{args.count:,} seeds in {args.dir or tempfile.gettempdir()}: median {statistics.median(seconds):.2f} s "
-              f"over {args.runs} runs ({', '.join(f'{s:.2f}' for s in seconds)}); "
-              f"{written:,} files written; {summary}")  # fmt: skip
+        where = args.dir or tempfile.gettempdir()
+        runs = ", ".join(f"{s:.2f}" for s in seconds)
+        median = statistics.median(seconds)
+        print(f"{args.count:,} seeds in {where}: median {median:.2f} s over {args.runs} runs")
+        print(f"  runs: {runs}; {written:,} files written; {summary}")
     return 0
 
 
