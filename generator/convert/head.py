@@ -129,7 +129,8 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     else:
         title, at_title = _best_title(head.titles, head.navigation)
         body = [b for b in body if b.text != title]  # the headline shown again
-    above = [block.text for block, position in head.labels if position < at_title]
+    # A section's name right above the headline ("Economy"), not a button or a menu's word.
+    above = [b.text for b, position in head.labels if position == at_title - 1 and _label(b.text)]
     head.section = head.section or (above[-1] if above else None)
     # A site's header may show today's date too: the article's is the one nearest its title.
     dated = [(abs(position - at_title), -position, d) for d, position in head.dates if d]
@@ -430,6 +431,12 @@ def _best_title(candidates: list[tuple[Block, int]], navigation: list[int]) -> t
 
     best, position = max(candidates, key=score)
     return best.text, position
+
+
+def _label(text: str) -> bool:
+    """A section label: capitalised words, nothing else ('Economy', 'Business & Economy')."""
+    tokens = text.split()
+    return all(t[:1].isupper() or t == "&" for t in tokens) and not re.search(r"[:|#\d]", text)
 
 
 def _alphabetic_words(text: str) -> int:

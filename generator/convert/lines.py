@@ -29,7 +29,8 @@ class Byline:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    outlets: dict[str, str]  # lower-case name -> name as written in the data
+    outlets: dict[str, str]  # lower-case name -> the name a source is given as
+    masthead_words: frozenset[str]
     bylines: tuple[re.Pattern[str], ...]
     separators: re.Pattern[str]
     home_words: frozenset[str]
@@ -49,7 +50,8 @@ def _rules() -> _Rules:
     data: dict[str, Any] = yaml.safe_load(text)
     separators = sorted(data["breadcrumb_separators"], key=len, reverse=True)
     return _Rules(
-        outlets={name.lower(): name for name in data["outlets"]},
+        outlets=_outlets(data["outlets"]),
+        masthead_words=frozenset(data["masthead_words"]),
         bylines=tuple(re.compile(p, re.I) for p in data["bylines"]),
         separators=re.compile("|".join(re.escape(s) for s in separators)),
         home_words=frozenset(w.lower() for w in data["breadcrumb_home"]),
@@ -57,7 +59,7 @@ def _rules() -> _Rules:
         section_label=re.compile(data["section_labels"], re.I),
         furniture=tuple((kind, *_joined(ps)) for kind, ps in data["furniture"].items()),
         outlet_by_length=tuple(
-            (name.lower(), name) for name in sorted(data["outlets"], key=len, reverse=True)
+            sorted(_outlets(data["outlets"]).items(), key=lambda kv: len(kv[0]), reverse=True)
         ),
         title_noise=tuple(re.compile(p, re.I) for p in data["title_noise"]),
         line_tails=tuple(re.compile(p, re.I) for p in data["line_tails"]),
@@ -66,6 +68,14 @@ def _rules() -> _Rules:
 
 _DATE_LIKE = re.compile(r"\d{1,4}[-/.年]\d{1,2}[-/.月]\d{1,4}|\d:\d\d")
 _CJK = re.compile(r"[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]")
+
+
+def _outlets(entries: list[str | dict[str, str]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in entries:
+        pairs = entry.items() if isinstance(entry, dict) else [(entry, entry)]
+        found.update({name.lower(): short for name, short in pairs})
+    return found
 
 
 def _joined(patterns: list[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -157,10 +167,12 @@ def breadcrumb(text: str) -> list[str] | None:
         return None
     if byline(text) or _DATE_LIKE.search(text):
         return None  # "By Sun Ruisheng | China Daily | Updated: 2024-01-12": a date line
+    if "|" in text and len(parts) > 3:
+        return None  # bars join a menu's entries ("Home | Business | Counties | ..."), not a path
     if parts[0].lower() in rules.home_words:
         return parts
-    if len(parts) >= 3 and "|" not in text:  # bars join a menu's entries, not a path
-        return parts
+    if "|" not in text and (len(parts) >= 3 or all(words(p) <= 3 for p in parts)):
+        return parts  # "Business > Industry"
     if all(words(p) <= 2 for p in parts) and (text.isupper() or "/" in text):
         return parts  # "BUSINESS / ECONOMY"
     return None
@@ -171,8 +183,16 @@ _SITE_NAME = re.compile(r"^(?:\S+\.[a-z]{2,}|[A-Z][a-z]+[A-Z]\w*|[A-Z]{4,})$")
 
 def site_name(text: str) -> bool:
     """A line that names a site rather than saying anything: 'EyeShenzhen', 'agenda.ge',
-    'TIANSHANNET' (one word: a domain, a CamelCase or capitals)."""
-    return bool(_SITE_NAME.match(text.strip()))
+    'TIANSHANNET' (one word: a domain, a CamelCase or capitals), or a few capitalised words
+    with a newspaper's word in them ('Lusaka Times', 'SB. Belarus Today')."""
+    if _SITE_NAME.match(text.strip()):
+        return True
+    tokens = text.split()
+    return (
+        2 <= len(tokens) <= 4
+        and all(t[:1].isupper() for t in tokens)
+        and any(t.strip(".") in _rules().masthead_words for t in tokens)
+    )
 
 
 def outlet_in(text: str) -> str | None:
