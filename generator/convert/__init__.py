@@ -5,6 +5,7 @@ text (decode, blocks) -> head (title, date, byline, section) -> furniture (what 
 an editor's change). The build imports only `convert`, to convert new seeds.
 """
 
-from generator.convert.run import LEDGER_NAME, Report, convert
+from generator.convert.ledger import LEDGER_NAME, Report
+from generator.convert.run import convert
 
 __all__ = ["LEDGER_NAME", "Report", "convert"]
