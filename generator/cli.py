@@ -30,6 +30,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("files", nargs="*", type=Path, metavar="FILE", help="seeds to convert")
 
+    imports = commands.add_parser(
+        "import",
+        help="import saved web pages, RSS/Atom feeds and WordPress exports into content/*.md",
+        description="Each PATH is a saved .html page, a folder of them, a feed or a WordPress "
+        "export (WXR), told apart by their content. Nothing is fetched from the network. A "
+        "content file edited since it was written is never overwritten without --force.",
+    )
+    imports.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    imports.add_argument("--force", action="store_true", help="overwrite edited content files")
+    imports.add_argument("--dry-run", action="store_true", help="write nothing; say what would be")
+    imports.add_argument("--pages", action="store_true", help="also import WordPress pages")
+    imports.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+
     build = commands.add_parser(
         "build",
         help="convert new seeds, then render the site into site/",
@@ -85,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "import":
+        return _import(args)
     if args.command == "build":
         return _build(args)
     if args.command in ("serve", "watch"):
@@ -237,6 +252,26 @@ def _progress_printer():
             print(f"\rwriting pages {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
 
     return show
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.importer import import_paths
+
+    report = import_paths(
+        args.paths,
+        args.content,
+        force=args.force,
+        dry_run=args.dry_run,
+        pages=args.pages,
+        warn=_warn,
+    )
+    failed = len(report.errors)
+    verb = "would write" if args.dry_run else "written"
+    print(
+        f"imported: {len(report.written)} {verb}, {len(report.unchanged)} unchanged, "
+        f"{len(report.kept)} kept, {len(report.skipped)} skipped, {failed} failed"
+    )
+    return 1 if failed else 0
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -110,7 +110,7 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     if head.date is None and not head.dates:
         # A date line may follow the article ("Published: ..." at its foot).
         for index, block in enumerate(body):
-            if index and _is_date_line(block.text, labelled=True):
+            if index and is_date_line(block.text, labelled=True):
                 head.date = parse_date(block.text, layout.day_first)
                 del body[index]
                 break
@@ -211,7 +211,7 @@ _GLUED_DATE_CHARS = 40  # "2015-06-04Officials ...": the date is at the start
 def _is_index(blocks: list[Block]) -> bool:
     """A list of stories, not an article: three or more dated items after the first blurb,
     one soon after it (an article's paragraphs run on undated), every blurb one sentence."""
-    dated = [_is_date_line(b.text) or _date_glued_to_text(b.text) for b in blocks]
+    dated = [is_date_line(b.text) or _date_glued_to_text(b.text) for b in blocks]
     texts = [i for i, b in enumerate(blocks) if lines.is_text(b.text)]
     if not texts:
         return False
@@ -239,7 +239,7 @@ def _is_head_line(text: str) -> bool:
     return bool(
         lines.byline(text)
         or lines.section_label(text)
-        or _is_date_line(text)
+        or is_date_line(text)
         or _is_bad_date(text)
         or lines.breadcrumb(text)
         or lines.outlet(text)
@@ -261,7 +261,7 @@ def _read_head(head: list[Block], kinds: list[str | None], layout: Layout) -> _H
         text = block.text
         if kind is not None:
             found.navigation.append(position)  # menus, banners: the headline comes after them
-            if _is_date_line(text):  # "Xinhua, April 11, 2016 Adjust font size:"
+            if is_date_line(text):  # "Xinhua, April 11, 2016 Adjust font size:"
                 found.dates.append((parse_date(text, layout.day_first), position))
                 found.source = found.source or _source_in(text)
             continue
@@ -289,7 +289,7 @@ def _read_head(head: list[Block], kinds: list[str | None], layout: Layout) -> _H
             found.dates.append((glued[0], position))
             found.titles.append((Block(glued[1], block.line), position))
             continue
-        if _is_date_line(text):
+        if is_date_line(text):
             found.dates.append((parse_date(text, layout.day_first), position))
             found.source = found.source or _source_in(text)
             continue
@@ -344,7 +344,7 @@ _DATE_LINE_MAX_WORDS = 4  # other words a date line may hold: "Xinhua, ... Adjus
 
 
 @lru_cache(maxsize=16384)  # asked of each line several times
-def _is_date_line(text: str, labelled: bool = False) -> bool:
+def is_date_line(text: str, labelled: bool = False) -> bool:
     """A line that gives the page's date: the date with at most a label, a time, a weekday,
     an outlet and a few furniture words ("Updated: 2012-01-11 11:18", "| 2017-06-28 | Hits:")."""
     if len(text) > _DATE_LINE_MAX_CHARS:
@@ -385,7 +385,7 @@ def _date_glued_to_title(text: str) -> tuple[dt.date, str] | None:
 def _title_with_date(text: str) -> tuple[dt.date, str] | None:
     """A headline and its date line run together with a bar: 'Headline|Updated: June 9'."""
     parts = [part.strip() for part in text.split("|")]
-    dated = [part for part in parts if _is_date_line(part)]
+    dated = [part for part in parts if is_date_line(part)]
     rest = [part for part in parts if part and part not in dated]
     if len(parts) < 2 or not dated or len(rest) != 1 or lines.words(rest[0]) < 3:
         return None
