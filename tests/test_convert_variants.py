@@ -282,3 +282,15 @@ def test_an_article_under_three_names_is_converted_whole_each_time(tmp_path: Pat
         assert len(body) > 0.8 * sum(len(p) for p in paragraphs), name
     # The site's sidebar teaser still recurs across two different articles: it goes.
     assert "Harbin ramps up childcare" not in content["other.txt"][1]
+
+
+def test_a_title_guessed_from_a_paragraph_is_never_empty(tmp_path: Path) -> None:
+    # Found by fuzzing: a first sentence of only a full stop gave an empty title, a content
+    # file its own loader refused.
+    seed = "2000-01-01\n\nNews Collective\n\n" + ". Harbin" * 40 + "\n\nHarbin\n"
+    report, content, _ = run(tmp_path, {"x.txt": seed})
+    assert report.errors == []
+    fields, _ = content["x.txt"][:2]
+    assert fields["title"] == "Harbin" and fields["review"] == [
+        "title guessed from the first paragraph"
+    ]

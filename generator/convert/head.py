@@ -460,8 +460,10 @@ def _headline_like(text: str) -> bool:
 
 
 def _sentences_start(text: str) -> str:
-    """A title made from a paragraph: its first sentence, cut to a headline's length."""
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0].rstrip(".")
+    """A title made from a paragraph: its first sentence that has words, cut to a headline's
+    length (the paragraph's first words when no sentence has any)."""
+    sentences = [s.rstrip(".").strip() for s in re.split(r"(?<=[.!?])\s+", text)]
+    first = next((s for s in sentences if _LEFTOVER_WORD.search(s)), text.strip())
     cut = first.split()
     return " ".join(cut[:20]) + ("…" if len(cut) > 20 else "")
 
