@@ -48,7 +48,7 @@ EXPECTED = {
     "Амурская область и Хэйлунцзян нарастили товарооборот благодаря новому мосту": (
         "2022-03-04",
         "https://www.example-amur.ru/news/2022/03/04/amur-heilongjiang-trade/",
-        ["Russia"],  # the text names China only in Russian case forms
+        ["China", "Russia"],  # China only in Russian case forms: the home country anyway
         False,
     ),
     "Harbin and Daegu renew sister-city pact with youth exchange plan": (

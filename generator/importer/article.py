@@ -43,7 +43,10 @@ def front_matter(item: Imported, slug: str, gaz: Gazetteer, vocab: Vocabulary) -
         fields["section"] = item.section
     if item.source:
         fields["source"] = item.source
-    fields["countries"] = countries_in(text, gaz, places)
+    # A page imported into the portal is about the home country's ties, named or not (a
+    # Russian page may name China only in Russian case forms).
+    countries = countries_in(text, gaz, places)
+    fields["countries"] = [gaz.home, *(c for c in countries if c != gaz.home)]
     fields["places"] = list(dict.fromkeys(m.name for m in places))
     fields["tags"] = vocab.tags_in("\n".join([text, *item.labels]))
     fields["summary"] = summarise(paragraphs)
