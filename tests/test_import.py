@@ -158,8 +158,13 @@ def test_pages_lose_their_menus_sidebars_and_comments(content: Path) -> None:
     assert body.startswith("![") or body.startswith("HARBIN")
     for furniture in ("Most read", "Comments", "Copyright", "Mongolia", "Japan"):
         assert furniture not in body, furniture
-    # Images as absolute URLs under the page's canonical address.
+    # Images as absolute URLs under the page's canonical address, with their captions.
     assert "](https://www.example-news.cn/en/images/photo2.jpg)" in body
+    assert [(p["credit"], p["src"].rsplit("/", 1)[-1]) for p in fields["photos"]] == [
+        ("Xinhua", "photo1.png"),
+        ("Xinhua", "photo2.jpg"),
+    ]
+    assert fields["photos"][1]["caption"].startswith("Members of the Kazakh delegation visit")
     chinese, _ = imported(content)["哈尔滨与俄罗斯哈巴罗夫斯克边疆区签署十二项经贸合作协议"]
     assert chinese["source"] == "新华网"  # from the byline, the page's only date
 

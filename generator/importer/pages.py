@@ -8,6 +8,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from generator.convert.captions import caption_of
 from generator.convert.dates import find_date
 from generator.convert.head import is_date_line
 from generator.convert.lines import byline
@@ -58,6 +59,7 @@ def read_page(data: bytes, shown: str) -> Imported:
         raise InputError(shown, "no article text found in the page")
     body = _without_headline(body, title)
     body = _IMAGE.sub(lambda m: f"![{m[1]}]({urljoin(url or '', m[2])})", body)
+    photos = _figures(tree, url)
     date, review, credited = _date(tree, meta, text)
     site = meta.get("og:site_name") or credited
     return Imported(
@@ -67,11 +69,25 @@ def read_page(data: bytes, shown: str) -> Imported:
         source_url=url,
         source=site,
         section=meta.get("article:section") or None,
+        photos=photos,
         review=tuple(review if url else [*review, "no canonical URL in the page"]),
         draft=bool(review),  # a guessed date
         labels=tuple(v for k, v in meta.items() if k in ("keywords", "article:tag")),
         where=shown,
     )
+
+
+def _figures(tree: Any, url: str | None) -> tuple[dict[str, str], ...]:
+    """The page's photos with their captions and credits ("... [Photo/Xinhua]")."""
+    photos = []
+    for figure in tree.xpath("//figure[.//img and .//figcaption]"):
+        text = " ".join(figure.xpath("string(.//figcaption)").split())
+        found = caption_of(text)
+        if not text or found is None or not found.caption:
+            continue
+        src = urljoin(url or "", figure.xpath(".//img/@src")[0])
+        photos.append({"caption": found.caption, "credit": found.credit, "src": src})
+    return tuple(photos)
 
 
 def _decode(data: bytes, shown: str) -> str:
