@@ -12,16 +12,12 @@ disk, creating the files costs a second or more, and varies from run to run by a
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+import timed  # bench/timed.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "tests" / "fixtures" / "pages"
@@ -41,33 +37,8 @@ def write_seeds(folder: Path, count: int, seed: int = 7) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("count", nargs="?", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=3)
-    shm = "/dev/shm" if Path("/dev/shm").is_dir() else None
-    parser.add_argument("--dir", default=shm, help="where seeds and output go (default tmpfs)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="portal-convert-bench-", dir=args.dir) as scratch:
-        root = Path(scratch)
-        write_seeds(root / "seeds", args.count)
-        seconds = []
-        for _ in range(args.runs):
-            shutil.rmtree(root / "content", ignore_errors=True)
-            started = time.perf_counter()
-            result = subprocess.run(
-                [sys.executable, "-m", "generator", "convert"],
-                cwd=root,
-                capture_output=True,
-                text=True,
-            )
-            seconds.append(time.perf_counter() - started)
-            summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-        written = len(list((root / "content").glob("*.md")))
-        where = args.dir or tempfile.gettempdir()
-        runs = ", ".join(f"{s:.2f}" for s in seconds)
-        median = statistics.median(seconds)
-        print(f"{args.count:,} seeds in {where}: median {median:.2f} s over {args.runs} runs")
-        print(f"  runs: {runs}; {written:,} files written; {summary}")
+    args = timed.arguments("seeds", 2000)
+    timed.run(args, lambda root: write_seeds(root / "seeds", args.count), ["convert"])
     return 0
 
 

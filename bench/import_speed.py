@@ -9,15 +9,11 @@ none is a duplicate of another. Medians of --runs; files on tmpfs by default, as
 
 from __future__ import annotations
 
-import argparse
 import re
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+import timed  # bench/timed.py, beside this script
 
 PAGE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "import" / "cms_page.html"
 
@@ -33,30 +29,8 @@ def write_pages(folder: Path, count: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("count", nargs="?", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    shm = "/dev/shm" if Path("/dev/shm").is_dir() else None
-    parser.add_argument("--dir", default=shm, help="where pages and output go (default tmpfs)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="portal-import-bench-", dir=args.dir) as scratch:
-        root = Path(scratch)
-        write_pages(root / "pages", args.count)
-        seconds = []
-        for _ in range(args.runs):
-            shutil.rmtree(root / "content", ignore_errors=True)
-            started = time.perf_counter()
-            result = subprocess.run(
-                [sys.executable, "-m", "generator", "import", "pages"],
-                cwd=root,
-                capture_output=True,
-                text=True,
-            )
-            seconds.append(time.perf_counter() - started)
-        written = len(list((root / "content").glob("*.md")))
-        runs = ", ".join(f"{s:.2f}" for s in seconds)
-        print(f"{args.count:,} pages: median {statistics.median(seconds):.2f} s ({runs})")
-        print(f"  {written:,} files written; {result.stdout.strip().splitlines()[-1]}")
+    args = timed.arguments("pages", 1000)
+    timed.run(args, lambda root: write_pages(root / "pages", args.count), ["import", "pages"])
     return 0
 
 
