@@ -109,7 +109,7 @@ def _check_shape(text: str, path: str, first_line: int) -> None:
     anchors: list[str | None] = []
     aliased = 0
     for event in yaml.parse(text, Loader=_Loader):
-        line = first_line + event.start_mark.line
+        line = first_line + (event.start_mark.line if event.start_mark else 0)
         if isinstance(event, yaml.CollectionStartEvent):
             open_sizes.append(1)
             anchors.append(event.anchor)

@@ -174,7 +174,7 @@ def _sources_key() -> tuple[object, ...]:
     files = [spec.origin] if spec is not None and spec.origin else []
     data = Path(__file__).parent / "data"
     files += [str(data / "countries.yaml"), str(data / "places.yaml"), __file__]
-    stamps = []
+    stamps: list[tuple[str, int, int] | tuple[str, None]] = []
     for name in files:
         try:
             stat = os.stat(name)

@@ -290,7 +290,7 @@ class ContentLoader:
             self._position = {}
         else:  # the same files: the few changed articles put in place of their old versions
             if not self._position:
-                self._position = {key: n for n, key in enumerate(self._order)}
+                self._position = {key: n for n, key in enumerate(self._order or ())}
             self._articles = list(self._articles)
             for key in changed & current.keys():  # not those that could not be read again
                 self._articles[self._position[key]] = current[key][1]
@@ -387,10 +387,11 @@ class ContentLoader:
             results = [
                 _parse_one(p, s, self.shown(p), self.store, self.variant) for p, s in pending
             ]
-            stored = self.store.has(r[2].body.key for r in results if r[2] is not None)
-            new = [r for r in results if r[2] is not None and r[2].body.key not in stored]
+            parsed = [(r[2], r[4]) for r in results if r[2] is not None]
+            stored = self.store.has(article.body.key for article, _ in parsed)
+            new = [(a, text) for a, text in parsed if a.body.key not in stored]
             render = _renderer(self.variant) if new else None
-            bodies = {r[2].body.key: render(r[4]) for r in new} if render else {}
+            bodies = {a.body.key: render(text) for a, text in new} if render else {}
         else:
             try:
                 results = _parse_in_workers(pending, self.shown, self.store, self.variant)

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,23 +204,23 @@ class Planner:
         return units
 
     def _page_unit(
-        self, only: Container[str] | None, url: str, template: str, context: dict[str, Any]
+        self, only: Collection[str] | None, url: str, template: str, context: dict[str, Any]
     ) -> list[Page]:
         return [self.page(url, template, context)]
 
-    def _home_unit(self, only: Container[str] | None) -> Iterator[Page]:
+    def _home_unit(self, only: Collection[str] | None) -> Iterator[Page]:
         return self.listing("", "index.html", self.site.articles, None, only=only)
 
-    def _home_feed_unit(self, only: Container[str] | None) -> list[Page]:
+    def _home_feed_unit(self, only: Collection[str] | None) -> list[Page]:
         return [self.feed("", self.config.title, self.site.articles)]
 
-    def _article_unit(self, only: Container[str] | None, position: int) -> list[Page]:
+    def _article_unit(self, only: Collection[str] | None, position: int) -> list[Page]:
         return [self.article_page(self.site.articles[position])]
 
-    def _terms_unit(self, only: Container[str] | None, kind: str) -> list[Page]:
+    def _terms_unit(self, only: Collection[str] | None, kind: str) -> list[Page]:
         return [self.page(urls.term_index(kind), "terms.html", self._terms_context(kind))]
 
-    def _term_unit(self, only: Container[str] | None, term: Term) -> Iterator[Page]:
+    def _term_unit(self, only: Collection[str] | None, term: Term) -> Iterator[Page]:
         kind, items = term.kind, self.site.terms[term.kind][term]
         feeds = [self._feed_link(term)] if kind in FEED_KINDS else []
         extra = self._extra(term, items)
@@ -246,7 +246,7 @@ class Planner:
     def article_page(self, article: Article) -> Page:
         site = self.site
         newer, older = site.newer[article.url], site.older[article.url]
-        context = {
+        context: dict[str, Any] = {
             "title": article.title,
             "description": article.summary,
             "article": article,
@@ -285,7 +285,7 @@ class Planner:
         title: str | None,
         extra: dict[str, Any] | None = None,
         feeds: list[Link] | None = None,
-        only: Container[str] | None = None,
+        only: Collection[str] | None = None,
     ) -> Iterator[Page]:
         """A paginated list of article cards at url, url/page/2/, ... (those in `only`)."""
         size = self.config.paginate
@@ -432,7 +432,7 @@ class Planner:
         return tuple(partners)  # hashable: the template's macro makes the list once per build
 
     def _terms_context(self, kind: str) -> dict[str, Any]:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"term": self._link(term), "count": len(items), "latest": items[0].date}
             for term, items in self.site.terms[kind].items()
         ]
@@ -569,7 +569,7 @@ def _list_of(url: str) -> str:
 _PAGED = re.compile(r"(.*)page/\d+/")  # urls.paged: the list's URL + 'page/N/'
 
 # Makes, with a planner, the pages of a list (those whose URLs are given, or all) or a page.
-Unit = Callable[["Planner", Container[str] | None], Iterable[Page]]
+Unit = Callable[["Planner", Collection[str] | None], Iterable[Page]]
 
 
 def _per_year(items: Sequence[Article]) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.build import Builder
+from generator.build import Builder, BuildResult
 from generator.config import ConfigErrors, SiteConfig, load_config
 from generator.errors import InputError
 from generator.load import ContentErrors
@@ -55,7 +55,7 @@ class Preview:
         self.state = state or BuildState()
         self.say = say
         self.warn = warn
-        self.last = None
+        self.last: BuildResult | None = None
         self._lock = threading.Lock()
         self._rebuilds = 0
 
@@ -66,11 +66,12 @@ class Preview:
             try:
                 if changed and self.config_path and self.config_path in changed:
                     self._reload_config()
-                self.last = self.builder.build(say=self.say, warn=self.warn, changed=changed)
+                last = self.builder.build(say=self.say, warn=self.warn, changed=changed)
+                self.last = last
                 self._settle_memory()
                 # The search index is made once per preview: Pagefind has no incremental mode.
                 self.builder.refresh_search = False
-                self.say(self.last.summary() if changed is None else self.last.rebuild_summary())
+                self.say(last.summary() if changed is None else last.rebuild_summary())
             except (ConfigErrors, ContentErrors) as problems:
                 errors = [str(e) for e in problems.errors]
             except InputError as problem:

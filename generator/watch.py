@@ -42,7 +42,7 @@ class Watcher:
     def __init__(
         self,
         paths: Iterable[Path],
-        rebuild: Callable[[set[Path]], None],
+        rebuild: Callable[[set[Path]], object],
         ignore: Iterable[Path] = (),
     ):
         self.paths = [p.resolve() for p in paths]
