@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         "Options default to site.yaml.",
     )
     _site_options(build)
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything from nothing: no cache read, no page of the last build reused",
+    )
     build.add_argument("--drafts", action="store_true", help="include drafts")
     build.add_argument("--future", action="store_true", help="include articles dated after today")
 
@@ -210,13 +215,18 @@ def _build(args: argparse.Namespace) -> int:
 
     try:
         config = _load_config(args)
-        result = build(
-            config,
-            drafts=args.drafts,
-            future=args.future,
-            warn=_warn,
-            progress=_progress_printer(),
-        )
+        if args.no_cache:
+            from generator.plain import build_plain
+
+            result = build_plain(config, drafts=args.drafts, future=args.future, warn=_warn)
+        else:
+            result = build(
+                config,
+                drafts=args.drafts,
+                future=args.future,
+                warn=_warn,
+                progress=_progress_printer(),
+            )
     except (ConfigErrors, ContentErrors) as errors:
         for error in errors.errors:
             _warn(str(error))

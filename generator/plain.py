@@ -1,0 +1,116 @@
+"""The build with no reuse at all: config -> convert new seeds -> load -> model -> plan ->
+render -> write, every article read and rendered and every page made, in a new folder
+published in one step. `portal build --no-cache` runs it; the tests hold the incremental
+build to it, byte for byte."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import folders, write
+from generator.build import (
+    BuildResult,
+    Say,
+    _convert_new_seeds,
+    _duplicate_urls,
+    _home_country,
+    _output_folder,
+    plan,
+    select,
+)
+from generator.config import SiteConfig
+from generator.load import ContentErrors, ContentLoader
+from generator.model import build_site
+from generator.plan import Page
+from generator.write import Derived, WriteStats
+
+
+def build_plain(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    say: Say = print,
+    warn: Say = print,
+) -> BuildResult:
+    """Build config.output_dir from nothing; raises ContentErrors or InputError on bad input,
+    leaving the published site as it was."""
+    with tempfile.TemporaryDirectory(prefix="portal-no-cache-") as scratch:
+        # Compiled templates and the gazetteer would be kept in the cache folder: here, in
+        # one that starts empty and goes with the build.
+        scratch_config = dataclasses.replace(config, cache_dir=scratch)
+        return _build(scratch_config, drafts=drafts, future=future, say=say, warn=warn)
+
+
+def _build(config: SiteConfig, *, drafts: bool, future: bool, say: Say, warn: Say) -> BuildResult:
+    started = time.perf_counter()
+    out = _output_folder(config)
+    _convert_new_seeds(config, say, warn)
+    loader = ContentLoader(config.path("content_dir"), None, config.allow_html, folders.shown)
+    loaded, errors = loader.load()
+    errors += _duplicate_urls(loaded)
+    if errors:
+        raise ContentErrors(errors)
+    articles = select(loaded, config, drafts=drafts, future=future)
+    search = _search(config, warn)
+    if search is None and config.search:
+        config = dataclasses.replace(config, search=False)  # no search page, no links to it
+    site = build_site(articles, _home_country(config))
+    planned = plan(site, config)
+    stats = write_whole(planned.pages, out, planned.render, search)
+    return BuildResult(
+        pages=stats.pages,
+        rendered=stats.rendered,
+        written=stats.written,
+        articles=len(site.articles),
+        tags=len(site.terms["tag"]),
+        countries=len(site.terms["country"]),
+        seconds=time.perf_counter() - started,
+        out=out,
+        searchable=search is not None,
+    )
+
+
+def write_whole(
+    pages: Sequence[Page],
+    out: Path,
+    render: Callable[[Page], bytes],
+    derived: Derived | None = None,
+) -> WriteStats:
+    """Render every page into a new folder beside `out`, with its manifest, and swap the two
+    in one step; no file of an earlier build is looked at or reused."""
+    write._recover(out)
+    write._check(out, pages)  # names inside the site, and never over a folder not ours
+    spare = out.parent / f".{out.name}.prev"
+    shutil.rmtree(spare, ignore_errors=True)
+    spare.mkdir(parents=True)
+    for page in pages:
+        data = page.data if page.data is not None else render(page)
+        write._write_file(f"{spare}{os.sep}{page.output}", data)
+    manifest = {page.output: page.fingerprint for page in pages}
+    if derived is not None:
+        for name, data in derived(spare).items():
+            write._write_file(f"{spare}{os.sep}{name}", data)
+            manifest[name] = hashlib.sha256(data).hexdigest()[:32]
+    write._write_manifest(spare, manifest)
+    write._swap(spare, out)
+    return WriteStats(len(pages), sum(page.data is None for page in pages), len(manifest))
+
+
+def _search(config: SiteConfig, warn: Say) -> Derived | None:
+    if not config.search:
+        return None
+    from generator.search import SearchIndex, SearchUnavailable
+
+    try:
+        return SearchIndex(warn, refresh=True)
+    except SearchUnavailable as why:
+        warn(f"search: {why}; building without the search index")
+        return None
