@@ -155,6 +155,15 @@ def toggle_filter(page: Any, group: str, value: str) -> None:
     block = page.locator("details.pagefind-ui__filter-block").filter(
         has=page.locator("summary", has_text=group)
     )
+    try:
+        block.wait_for(state="attached", timeout=20_000)
+    except sync_api.Error:
+        # Seen twice in full runs on a loaded machine, never alone: Pagefind's UI showed the
+        # results but not yet its filters. Once more from a fresh page, then fail.
+        term = page.locator(".pagefind-ui__search-input").input_value()
+        page.reload()
+        search(page, term)
+        block.wait_for(state="attached", timeout=20_000)
     if block.get_attribute("open") is None:
         block.locator("summary").click()
     block.locator(f'input[value="{value}"]').click()
