@@ -23,7 +23,8 @@ from generator import frontmatter
 from generator.cache import body_store
 from generator.convert import convert, furniture, markdown_text
 from generator.convert.fields import extract
-from generator.convert.head import read_article, recognise
+from generator.convert.head import read_article
+from generator.convert.sites import recognise
 from generator.convert.text import decode, split_blocks
 from generator.convert.topics import load_vocabulary
 from generator.errors import InputError

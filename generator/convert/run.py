@@ -16,8 +16,9 @@ from pathlib import Path
 from generator import folders, frontmatter
 from generator.convert import furniture, ledger
 from generator.convert.fields import extract
-from generator.convert.head import RawArticle, read_article, recognise
+from generator.convert.head import RawArticle, read_article
 from generator.convert.ledger import JOURNAL_NAME, Report
+from generator.convert.sites import recognise
 from generator.convert.text import decode, split_blocks
 from generator.convert.topics import load_vocabulary
 from generator.errors import InputError

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from generator.convert.captions import caption_of
+from generator.convert.datelines import is_date_line
 from generator.convert.dates import find_date
-from generator.convert.head import is_date_line
 from generator.convert.lines import byline
 from generator.errors import InputError
 from generator.importer.article import Imported
