@@ -306,3 +306,16 @@ def test_one_article_has_one_url(url: str) -> None:
 
     assert canonical(url) == "https://example-news.cn/en/2023-07/02/c_5678.htm"
     assert canonical("https://x.cn/news/index.html?id=7&utm_medium=m") == "https://x.cn/news?id=7"
+
+
+def test_wordpress_pages_only_when_asked(tmp_path: Path) -> None:
+    export = FIXTURES / "wordpress.xml"
+    said: list[str] = []
+    without = import_paths([export], tmp_path / "posts", say=said.append, warn=lambda _: None)
+    assert "About us" not in imported(tmp_path / "posts")
+    assert any("skipped 1 page (without --pages) item" in line for line in said)
+    assert len(without.written) == 3  # the publish, draft and pending posts
+    pages = import_paths([export], tmp_path / "all", **quiet(pages=True))
+    assert len(pages.written) == 4
+    fields, body = imported(tmp_path / "all")["About us"]
+    assert fields["draft"] is False and "sister cities abroad" in body
