@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator import assets, folders, planindex
+from generator import assets, atomic, folders, planindex
 from generator.cache import RelatedCache
 from generator.config import SiteConfig
 from generator.errors import InputError
@@ -373,14 +373,8 @@ def _write_last_build(config: SiteConfig, inputs: str, out: Path, result: BuildR
             "searchable": result.searchable,
         },
     }
-    folder = config.path("cache_dir")
-    temporary = folder / f".{LAST_BUILD}.{os.getpid()}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(record))
-        os.replace(temporary, folder / LAST_BUILD)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # the next build checks everything: slower, not wrong
+    # Not kept: the next build checks everything, slower but not wrong.
+    atomic.keep(config.path("cache_dir") / LAST_BUILD, json.dumps(record).encode())
 
 
 @contextlib.contextmanager

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from generator import atomic
+
 INDEX_NAME = "articles.pickle"
 BODIES_NAME = "bodies.sqlite"
 # Bump when Article or the body rendering changes shape, so old caches are ignored.
@@ -233,14 +235,7 @@ class DeltaStore:
 
 
 def _dump(path: Path, data: Any) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        with open(temporary, "wb") as handle:
-            pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    atomic.replace_file(path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
 def article_index(folder: Path | None) -> DeltaStore:
@@ -272,11 +267,4 @@ class RelatedCache:
         self._entry = (key, value)
         if self.path is None:
             return
-        temporary = self.path.with_name(f".{self.NAME}.{os.getpid()}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as handle:
-                pickle.dump(self._entry, handle, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # recomputed next time
+        atomic.keep(self.path, pickle.dumps(self._entry, pickle.HIGHEST_PROTOCOL))

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from generator import atomic
+
 # Short codes in the country data (IT, CAN, MAR) are ordinary words in news text.
 _MIN_DATA_ALIAS = 4
 
@@ -156,14 +158,7 @@ def _cached(cache_dir: Path) -> Gazetteer:
     except Exception:  # missing, cut short, or of classes that changed: made again
         pass
     gazetteer = _make_gazetteer()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            pickle.dump((sources, gazetteer), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # made again next time: slower, not wrong
+    atomic.keep(path, pickle.dumps((sources, gazetteer), pickle.HIGHEST_PROTOCOL))
     return gazetteer
 
 

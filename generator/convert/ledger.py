@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import folders
+from generator import atomic, folders
 
 LEDGER_NAME = ".convert.json"
 # Each file a run is about to write, noted before it is written; the run deletes it when it has
@@ -98,7 +98,7 @@ def place(
         say(f"would write {shown} (from {origin.shown})")
         return
     journal.note(target, origin.name, sha256_of(data))
-    atomic_write(target, data)
+    atomic.replace_file(target, data)
     ledger[target.name] = {"seed": origin.name, "sha256": sha256_of(data)}
     say(f"wrote {shown} (from {origin.shown})")
 
@@ -138,7 +138,7 @@ def write_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> None:
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     path = content_dir / LEDGER_NAME
     if not path.exists() or path.read_text("utf-8") != text:
-        atomic_write(path, text.encode("utf-8"))
+        atomic.replace_file(path, text.encode("utf-8"))
     (content_dir / JOURNAL_NAME).unlink(missing_ok=True)
 
 
@@ -147,12 +147,6 @@ def remove_leftover_temporaries(content_dir: Path) -> None:
     for path in content_dir.glob(".*.tmp*"):
         if re.fullmatch(r"\..+\.tmp\d+", path.name) and not path.name.endswith(f"{os.getpid()}"):
             path.unlink(missing_ok=True)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def sha256_of(data: bytes) -> str:
