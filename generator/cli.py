@@ -116,17 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from generator.check import check
-    from generator.config import ConfigErrors
-    from generator.errors import InputError
+    from generator.errors import InputError, InputErrors
 
     try:
         result = check(_load_config(args))
-    except ConfigErrors as errors:
-        for error in errors.errors:
-            print(error)
-        return 1
-    except InputError as error:
-        print(error)
+    except (InputErrors, InputError) as failure:
+        print("\n".join(_problem_lines(failure, "content")))
         return 1
     for problem in result.problems:
         print(problem)
@@ -142,18 +137,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from generator.config import ConfigErrors
-    from generator.errors import InputError
+    from generator.errors import InputError, InputErrors
     from generator.preview import run
 
     try:
         config = _load_config(args)
-    except ConfigErrors as errors:
-        for error in errors.errors:
-            _warn(str(error))
-        return 1
-    except InputError as error:
-        _warn(str(error))
+    except (InputErrors, InputError) as problem:
+        _warn("\n".join(_problem_lines(problem, "site.yaml")))
         return 1
     import signal
 
@@ -209,9 +199,7 @@ def _url(args: argparse.Namespace) -> str | None:
 
 def _build(args: argparse.Namespace) -> int:
     from generator.build import build
-    from generator.config import ConfigErrors
-    from generator.errors import InputError
-    from generator.load import ContentErrors
+    from generator.errors import InputError, InputErrors
 
     try:
         config = _load_config(args)
@@ -227,22 +215,27 @@ def _build(args: argparse.Namespace) -> int:
                 warn=_warn,
                 progress=_progress_printer(),
             )
-    except (ConfigErrors, ContentErrors) as errors:
-        for error in errors.errors:
-            _warn(str(error))
-        _warn(f"build failed: {len(errors.errors)} problem(s); the previous site is unchanged")
-        return 1
-    except InputError as error:
-        _warn(str(error))
-        _warn("build failed; the previous site is unchanged")
-        return 1
-    except OSError as error:
-        # A full disk, a read-only or missing folder: one line naming the path, no traceback.
-        _warn(f"{error.filename or args.out or 'site'}: {error.strerror or error}")
-        _warn("build failed; the previous site is unchanged")
+    except (InputErrors, InputError, OSError) as problem:
+        lines = _problem_lines(problem, args.out or "site")
+        for line in lines:
+            _warn(line)
+        many = f": {len(lines)} problem(s)" if isinstance(problem, InputErrors) else ""
+        _warn(f"build failed{many}; the previous site is unchanged")
         return 1
     print(result.summary())
     return 0
+
+
+def _problem_lines(problem: Exception, where: str) -> list[str]:
+    """What went wrong, one line per problem: every error of an aggregate, one input error,
+    or a system error on a path (a full disk, a read-only or missing folder), no traceback."""
+    from generator.errors import InputErrors
+
+    if isinstance(problem, InputErrors):
+        return [str(error) for error in problem.errors]
+    if isinstance(problem, OSError):
+        return [f"{problem.filename or where}: {problem.strerror or problem}"]
+    return [str(problem)]
 
 
 def _progress_printer():

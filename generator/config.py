@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.errors import InputError
+from generator.errors import InputError, InputErrors
 from generator.frontmatter import key_lines, safe_load
 
 CONFIG_NAME = "site.yaml"
@@ -80,12 +80,8 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> S
     return dataclasses.replace(SiteConfig(**data), root=root)
 
 
-class ConfigErrors(Exception):
+class ConfigErrors(InputErrors):
     """Every problem in site.yaml, one line each."""
-
-    def __init__(self, errors: list[InputError]):
-        super().__init__("\n".join(map(str, errors)))
-        self.errors = errors
 
 
 def _problems(data: dict[str, Any]) -> list[tuple[str, str]]:

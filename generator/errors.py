@@ -17,3 +17,11 @@ class InputError(Exception):
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         what = self.message if self.key is None else f"{self.key}: {self.message}"
         return f"{where}: {what}"
+
+
+class InputErrors(Exception):
+    """Every problem found in one kind of input, each an InputError: one line each."""
+
+    def __init__(self, errors: list[InputError]):
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors

@@ -16,7 +16,7 @@ from typing import Any
 
 from generator import folders, urls
 from generator.cache import BodyStore
-from generator.errors import InputError
+from generator.errors import InputError, InputErrors
 from generator.frontmatter import key_lines, safe_load, split
 from generator.workers import WorkerDied, in_workers
 
@@ -79,12 +79,8 @@ class Article:
         return str(self.body)
 
 
-class ContentErrors(Exception):
+class ContentErrors(InputErrors):
     """Every problem found in the content files."""
-
-    def __init__(self, errors: list[InputError]):
-        super().__init__("\n".join(map(str, errors)))
-        self.errors = errors
 
 
 def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[Article, str]:

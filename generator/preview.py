@@ -15,9 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.build import Builder, BuildResult
-from generator.config import ConfigErrors, SiteConfig, load_config
-from generator.errors import InputError
-from generator.load import ContentErrors
+from generator.config import SiteConfig, load_config
+from generator.errors import InputError, InputErrors
 from generator.serve import BuildState, make_server
 from generator.watch import Watcher
 
@@ -72,7 +71,7 @@ class Preview:
                 # The search index is made once per preview: Pagefind has no incremental mode.
                 self.builder.refresh_search = False
                 self.say(last.summary() if changed is None else last.rebuild_summary())
-            except (ConfigErrors, ContentErrors) as problems:
+            except InputErrors as problems:
                 errors = [str(e) for e in problems.errors]
             except InputError as problem:
                 errors = [str(problem)]
