@@ -30,7 +30,7 @@ from generator.errors import InputError
 from generator.load import Article, ContentErrors, ContentLoader
 from generator.model import Site, build_site, with_articles_replaced
 from generator.plan import Page, Planner
-from generator.write import MANIFEST, Derived, write_site
+from generator.write import MANIFEST, Derived, WriteStats, write_site
 
 if TYPE_CHECKING:
     from generator.render import Renderer
@@ -52,6 +52,23 @@ class BuildResult:
     seconds: float
     out: Path
     searchable: bool = True
+
+    @classmethod
+    def of(
+        cls, stats: WriteStats, site: Site, started: float, out: Path, searchable: bool
+    ) -> BuildResult:
+        """What a build that began at `started` (perf_counter) made of `site`."""
+        return cls(
+            pages=stats.pages,
+            rendered=stats.rendered,
+            written=stats.written,
+            articles=len(site.articles),
+            tags=len(site.terms["tag"]),
+            countries=len(site.terms["country"]),
+            seconds=time.perf_counter() - started,
+            out=out,
+            searchable=searchable,
+        )
 
     def summary(self) -> str:
         """The line every build ends with."""
@@ -130,18 +147,7 @@ class Builder:
             )
             if self.keep_plan:
                 self._last = _LastPlan(sources, articles, pages)
-            site = pages.planner.site
-            result = BuildResult(
-                pages=stats.pages,
-                rendered=stats.rendered,
-                written=stats.written,
-                articles=len(site.articles),
-                tags=len(site.terms["tag"]),
-                countries=len(site.terms["country"]),
-                seconds=time.perf_counter() - started,
-                out=out,
-                searchable=search is not None,
-            )
+            result = BuildResult.of(stats, pages.planner.site, started, out, search is not None)
             # Remembered only when nothing changed while building (an edit mid-build, or a seed
             # converted by this build, must be seen by the next one).
             unchanged = not watching and _inputs_key(config, self.drafts, self.future) == inputs
@@ -168,7 +174,7 @@ class Builder:
         hint = self._content_hint(changed) if watching else None
         loaded = self.load_content(hint, stamps)
         articles = select(loaded, config, drafts=self.drafts, future=self.future)
-        search = self._search_index(warn)
+        search = search_index(config, warn, refresh=self.refresh_search)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
         sources = _inputs_key(config, self.drafts, self.future, with_content=False)
@@ -229,17 +235,6 @@ class Builder:
             return None
         folder = self.config.path("content_dir")
         return {str(folder / path.name) for path in changed}
-
-    def _search_index(self, warn: Say) -> Derived | None:
-        if not self.config.search:
-            return None
-        from generator.search import SearchIndex, SearchUnavailable
-
-        try:
-            return SearchIndex(warn, refresh=self.refresh_search)
-        except SearchUnavailable as why:
-            warn(f"search: {why}; building without the search index")
-            return None
 
     def load_content(
         self, hint: set[str] | None = None, stamps: dict[str, tuple[int, int]] | None = None
@@ -391,6 +386,20 @@ def _collection_paused() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def search_index(config: SiteConfig, warn: Say, refresh: bool = True) -> Derived | None:
+    """The search index to derive from the written pages, or None: search is off, or Pagefind
+    cannot run (the build goes on without it, and says so)."""
+    if not config.search:
+        return None
+    from generator.search import SearchIndex, SearchUnavailable
+
+    try:
+        return SearchIndex(warn, refresh=refresh)
+    except SearchUnavailable as why:
+        warn(f"search: {why}; building without the search index")
+        return None
 
 
 def _today(config: SiteConfig) -> dt.date:

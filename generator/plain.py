@@ -23,6 +23,7 @@ from generator.build import (
     _home_country,
     _output_folder,
     plan,
+    search_index,
     select,
 )
 from generator.config import SiteConfig
@@ -59,23 +60,13 @@ def _build(config: SiteConfig, *, drafts: bool, future: bool, say: Say, warn: Sa
     if errors:
         raise ContentErrors(errors)
     articles = select(loaded, config, drafts=drafts, future=future)
-    search = _search(config, warn)
+    search = search_index(config, warn)
     if search is None and config.search:
         config = dataclasses.replace(config, search=False)  # no search page, no links to it
     site = build_site(articles, _home_country(config))
     planned = plan(site, config)
     stats = write_whole(planned.pages, out, planned.render, search)
-    return BuildResult(
-        pages=stats.pages,
-        rendered=stats.rendered,
-        written=stats.written,
-        articles=len(site.articles),
-        tags=len(site.terms["tag"]),
-        countries=len(site.terms["country"]),
-        seconds=time.perf_counter() - started,
-        out=out,
-        searchable=search is not None,
-    )
+    return BuildResult.of(stats, site, started, out, search is not None)
 
 
 def write_whole(
@@ -102,15 +93,3 @@ def write_whole(
     write._write_manifest(spare, manifest)
     write._swap(spare, out)
     return WriteStats(len(pages), sum(page.data is None for page in pages), len(manifest))
-
-
-def _search(config: SiteConfig, warn: Say) -> Derived | None:
-    if not config.search:
-        return None
-    from generator.search import SearchIndex, SearchUnavailable
-
-    try:
-        return SearchIndex(warn, refresh=True)
-    except SearchUnavailable as why:
-        warn(f"search: {why}; building without the search index")
-        return None
