@@ -64,25 +64,66 @@ def extract(
             paragraphs.append(block.text)
             markdown.append(markdown_text.escape(block.text))
     text = "\n".join([raw.title, *(b.text for b in body)])
-    # An undated page is kept, as a draft dated the day it was converted, for an editor to date.
-    fields: dict[str, Any] = {"title": raw.title, "date": raw.date or dt.date.today()}
-    if raw.section:
-        fields["section"] = raw.section
-    if raw.source:
-        fields["source"] = raw.source
-    places = gaz.place_mentions(text)
-    fields["countries"] = countries_in(text, gaz, places)
-    fields["places"] = list(dict.fromkeys(m.name for m in places))
-    fields["tags"] = vocab.tags_in(text)
-    fields["summary"] = summarise(paragraphs)
-    if photos:
-        fields["photos"] = photos
-    fields["slug"] = slug
-    fields["draft"] = bool(raw.review)
-    if raw.review:
-        fields["review"] = list(raw.review)
+    fields = front_matter(
+        Article(raw.title, raw.date, raw.section, raw.source, text, paragraphs, photos),
+        slug,
+        gaz,
+        vocab,
+        draft=bool(raw.review),
+        review=list(raw.review),
+    )
     fields["seed"] = seed_name
     return Extracted(fields, "\n\n".join(markdown))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What the front matter is made from, whether converted or imported."""
+
+    title: str
+    date: dt.date | None
+    section: str | None
+    source: str | None
+    text: str  # where countries, places and topics are looked for
+    paragraphs: list[str]  # the first gives the summary
+    photos: list[dict[str, str]]
+
+
+def front_matter(
+    article: Article,
+    slug: str,
+    gaz: Gazetteer,
+    vocab: Vocabulary,
+    *,
+    draft: bool,
+    review: list[str],
+    home_first: bool = False,
+    labels: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Front matter fields in DESIGN.md's order, up to `review`. An undated article is kept, as
+    a draft dated the day it was made, for an editor to date. `home_first`: the home country
+    is listed even when the text does not name it; `labels`: the source's own tags, read for
+    topics."""
+    fields: dict[str, Any] = {"title": article.title, "date": article.date or dt.date.today()}
+    if article.section:
+        fields["section"] = article.section
+    if article.source:
+        fields["source"] = article.source
+    places = gaz.place_mentions(article.text)
+    countries = countries_in(article.text, gaz, places)
+    if home_first:
+        countries = [gaz.home, *(c for c in countries if c != gaz.home)]
+    fields["countries"] = countries
+    fields["places"] = list(dict.fromkeys(m.name for m in places))
+    fields["tags"] = vocab.tags_in("\n".join([article.text, *labels]))
+    fields["summary"] = summarise(article.paragraphs)
+    if article.photos:
+        fields["photos"] = article.photos
+    fields["slug"] = slug
+    fields["draft"] = draft or article.date is None
+    if review:
+        fields["review"] = review
+    return fields
 
 
 def countries_in(text: str, gaz: Gazetteer, places: list[Mention] | None = None) -> list[str]:

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from generator.convert.fields import countries_in, summarise
+from generator.convert.fields import Article
+from generator.convert.fields import front_matter as front_matter_of
 from generator.convert.topics import Vocabulary
 from generator.gazetteer import Gazetteer
 
@@ -31,31 +32,19 @@ class Imported:
 
 
 def front_matter(item: Imported, slug: str, gaz: Gazetteer, vocab: Vocabulary) -> dict[str, Any]:
-    """Front matter in convert's order, plus source_url, id and review."""
+    """Front matter as convert writes it, plus source_url and the feed's id. A page imported
+    into the portal is about the home country's ties, named or not (a Russian page may name
+    China only in Russian case forms)."""
     paragraphs = [p for p in item.body.split("\n\n") if p.strip() and not p.startswith("![")]
     text = "\n".join([item.title, *paragraphs, *(p["caption"] for p in item.photos)])
-    places = gaz.place_mentions(text)
-    review = list(item.review)
-    if item.date is None:
-        review.append("no date found")
-    fields: dict[str, Any] = {"title": item.title, "date": item.date or dt.date.today()}
-    if item.section:
-        fields["section"] = item.section
-    if item.source:
-        fields["source"] = item.source
-    # A page imported into the portal is about the home country's ties, named or not (a
-    # Russian page may name China only in Russian case forms).
-    countries = countries_in(text, gaz, places)
-    fields["countries"] = [gaz.home, *(c for c in countries if c != gaz.home)]
-    fields["places"] = list(dict.fromkeys(m.name for m in places))
-    fields["tags"] = vocab.tags_in("\n".join([text, *item.labels]))
-    fields["summary"] = summarise(paragraphs)
-    if item.photos:
-        fields["photos"] = [dict(p) for p in item.photos]
-    fields["slug"] = slug
-    fields["draft"] = item.draft or item.date is None
-    if review:
-        fields["review"] = review
+    made_of = Article(
+        item.title, item.date, item.section, item.source, text, paragraphs, list(item.photos)
+    )
+    review = [*item.review, *(["no date found"] if item.date is None else [])]
+    fields = front_matter_of(
+        made_of, slug, gaz, vocab, draft=item.draft, review=review, home_first=True,
+        labels=item.labels,
+    )  # fmt: skip
     if item.source_url:
         fields["source_url"] = item.source_url
     if item.entry_id:
