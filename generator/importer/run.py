@@ -87,8 +87,9 @@ def _files(paths: Iterable[Path], report: ImportReport, warn: Say) -> list[Path]
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            # A browser's "save page, complete" folder (`page_files/`) holds no articles.
             found += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES
-                            and p.is_file() and "_files" not in p.parent.name)  # fmt: skip
+                            and not p.is_dir() and "_files" not in p.parent.name)  # fmt: skip
         elif path.exists() or os.path.lexists(path):
             found.append(path)
         else:
