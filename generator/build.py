@@ -16,7 +16,7 @@ import json
 import operator
 import os
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -213,7 +213,9 @@ class Builder:
         # Iterated in C (compress, map): these run over 10,000 articles on every rebuild.
         edited = list(map(operator.is_not, last.articles, articles))
         pairs = list(zip(compress(last.articles, edited), compress(articles, edited), strict=True))
-        if all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
+        # A bundle's files are pages of their own, planned with the site's.
+        same_files = all(a.files == b.files for a, b in pairs)
+        if same_files and all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
             if all(planindex.carded(a) == planindex.carded(b) for a, b in pairs):
                 return _replan_articles(last.plan, [b for _, b in pairs])
             # Against the planner's model, which body-only rebuilds leave as it was: every
@@ -525,10 +527,25 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
         pages = replanned
     # By content: an image or a robots file keeps its name when its bytes change.
     pages += [Page(a.url, None, {}, a.digest, a.data) for a in static.values()]
+    pages += bundle_pages(site.articles)
     pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
     return Plan(pages, _renderer_of(renderer, planner), planner, renderer)
+
+
+def bundle_pages(articles: Sequence[Article]) -> list[Page]:
+    """The files of page bundles, published beside their articles' pages."""
+    pages = []
+    for article in articles:
+        for file in article.files:
+            try:
+                data = Path(file.path).read_bytes()
+            except OSError as error:
+                raise folders.unreadable(folders.shown(Path(file.path)), file.path, error) from None
+            digest = hashlib.sha256(data).hexdigest()
+            pages.append(Page(article.url + file.name, None, {}, digest, data))
+    return pages
 
 
 def _renderer_of(renderer: Renderer, planner: Planner) -> Callable[[Page], bytes]:

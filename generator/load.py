@@ -9,12 +9,13 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import folders, urls
+from generator import bundles, folders, urls
+from generator.bundles import BundleFile
 from generator.cache import BodyStore
 from generator.errors import InputError, InputErrors
 from generator.frontmatter import key_lines, safe_load, split
@@ -22,6 +23,7 @@ from generator.workers import WorkerDied, in_workers
 
 REQUIRED = ("title", "date")
 MAX_SLUG = 120  # file names longer than 255 bytes cannot be written
+_BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)\s>]+)")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KNOWN = {
     "title", "date", "section", "source", "countries", "places", "tags", "summary", "photos",
@@ -33,6 +35,12 @@ _KNOWN = {
 class Photo:
     caption: str
     credit: str
+    src: str = ""  # a file beside the article (a page bundle's) or an image's URL
+
+    @property
+    def beside(self) -> bool:
+        """Whether the photo is a file beside the article, published with it."""
+        return bundles.is_local(self.src)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,7 @@ class Article:
     extra: dict[str, Any]  # unknown keys, passed to templates as they are
     body: Body
     digest: str  # of the file's bytes: what the article's page depends on
+    files: tuple[BundleFile, ...] = ()  # a page bundle's files, published beside its page
     url: str = ""  # where it is published: worked out once, it is asked for everywhere
 
     def __post_init__(self) -> None:
@@ -83,8 +92,11 @@ class ContentErrors(InputErrors):
     """Every problem found in the content files."""
 
 
-def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[Article, str]:
+def parse_file(
+    path: Path, shown: str, store: BodyStore, variant: str, bundle: bool = False
+) -> tuple[Article, str]:
     """One content file -> (Article, its Markdown body); raises ContentErrors for each bad key.
+    `bundle`: the file is a page bundle's index.md, its folder holding the article's files.
 
     The body is rendered by the caller, under `article.body.key`, when the store lacks it.
     """
@@ -104,14 +116,20 @@ def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[
     if not isinstance(fields, dict):
         raise InputError(shown, "front matter must be a mapping of keys to values", line=2)
     values, problems = _validate(fields, path)
-    if problems:
-        lines = key_lines(header, first_line=2)
-        raise ContentErrors(
-            [
-                InputError(shown, message, line=lines.get(key, 1), key=key)
-                for key, message in problems
-            ]
-        )
+    files = bundles.files_of(str(path.parent)) if bundle else None
+    srcs = [photo.src for photo in values["photos"]]
+    problems += [("photos", problem) for problem in bundles.missing(srcs, files)]
+    problems += [("", problem) for problem in bundles.clashes(files or ())]
+    lines = key_lines(header, first_line=2)
+    errors = [
+        InputError(shown, message, line=lines.get(key, 1), key=key or None)
+        for key, message in problems
+    ]
+    for number, body_text in enumerate(body.split("\n") if "![" in body else (), body_line):
+        images = [m[1] for m in _BODY_IMAGE.finditer(body_text)]
+        errors += [InputError(shown, p, line=number) for p in bundles.missing(images, files)]
+    if errors:
+        raise ContentErrors(errors)
     digest = hashlib.sha256(data).hexdigest()
     # The rendered body is kept by the hash of the Markdown alone: editing the front matter (a
     # title, a tag) does not render the body again, nor even load Markdown.
@@ -120,6 +138,7 @@ def parse_file(path: Path, shown: str, store: BodyStore, variant: str) -> tuple[
         path=shown,
         body=Body(f"{variant}:{body_digest}", store),
         digest=digest,
+        files=files or (),
         extra={k: v for k, v in fields.items() if k not in _KNOWN},
         **values,
     )
@@ -209,10 +228,13 @@ def _photos(value: Any, problems: list) -> tuple[Photo, ...]:
         return ()
     photos = []
     for item in value if isinstance(value, list) else [None]:
-        if not isinstance(item, dict) or not isinstance(item.get("caption", ""), str):
-            problems.append(("photos", "expected a list of {caption: ..., credit: ...}"))
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(key) or "", str) for key in ("caption", "src")
+        ):
+            problems.append(("photos", "expected a list of {caption: ..., credit: ..., src: ...}"))
             return ()
-        photos.append(Photo(str(item.get("caption") or ""), str(item.get("credit") or "")))
+        caption, credit = str(item.get("caption") or ""), str(item.get("credit") or "")
+        photos.append(Photo(caption, credit, str(item.get("src") or "").strip()))
     return tuple(photos)
 
 
@@ -318,9 +340,15 @@ class ContentLoader:
                 odd = folders.odd_entry(listed, self.content, self.shown(Path(listed.path)))
                 if odd is not None:
                     problems.append(odd)
-                continue
+                    continue
+                if name.startswith(".") or not os.path.isfile(
+                    os.path.join(listed.path, bundles.INDEX)
+                ):
+                    continue  # not a page bundle: a folder of shared files, say
+                name = os.path.join(name, bundles.INDEX)
             key = self._prefix + name
-            stamp = stamps.get(key)
+            # A bundle's stamp covers the files beside its index.md, so it is always made here.
+            stamp = None if self._is_bundle(key) else stamps.get(key)
             if stamp is None:
                 stamp = self._stamp(key, problems)
                 if stamp is None:
@@ -341,7 +369,8 @@ class ContentLoader:
         return current, pending
 
     def _stamp(self, key: str, problems: list[InputError]) -> Stamp | None:
-        """A file's (mtime, size); None if it is gone, or (a problem) cannot be read."""
+        """A file's (mtime, size), or a bundle's; None if it is gone, or (a problem) cannot be
+        read."""
         try:
             stat = os.stat(key)
         except OSError as error:
@@ -349,7 +378,14 @@ class ContentLoader:
                 problems.append(folders.unreadable(self.shown(Path(key)), key, error))
                 self._failed.add(key)
             return None
+        if self._is_bundle(key):
+            return bundles.stamp_of(stat, bundles.files_of(os.path.dirname(key)))
         return (stat.st_mtime_ns, stat.st_size)
+
+    def _is_bundle(self, key: str) -> bool:
+        """Whether a key names a page bundle's index.md (`content/<name>/index.md`)."""
+        name = key[len(self._prefix) :]
+        return name.count(os.sep) == 1 and name.endswith(os.sep + bundles.INDEX)
 
     def _look_at(
         self,
@@ -381,7 +417,8 @@ class ContentLoader:
     def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Any]:
         if len(pending) < PARALLEL_MIN:
             results = [
-                _parse_one(p, s, self.shown(p), self.store, self.variant) for p, s in pending
+                _parse_one(p, s, self.shown(p), self.store, self.variant, self._is_bundle(str(p)))
+                for p, s in pending
             ]
             parsed = [(r[2], r[4]) for r in results if r[2] is not None]
             stored = self.store.has(article.body.key for article, _ in parsed)
@@ -390,7 +427,9 @@ class ContentLoader:
             bodies = {a.body.key: render(text) for a, text in new} if render else {}
         else:
             try:
-                results = _parse_in_workers(pending, self.shown, self.store, self.variant)
+                results = _parse_in_workers(
+                    pending, self.shown, self.store, self.variant, self._is_bundle
+                )
             except WorkerDied as died:
                 raise InputError(str(self.content), str(died)) from None
             bodies = {r[2].body.key: r[4] for r in results if r[2] is not None}
@@ -399,10 +438,10 @@ class ContentLoader:
 
 
 def _parse_one(
-    path: Path, stamp: Stamp, shown: str, store: BodyStore, variant: str
+    path: Path, stamp: Stamp, shown: str, store: BodyStore, variant: str, bundle: bool
 ) -> tuple[Path, Stamp, Article | None, list[InputError], str]:
     try:
-        article, body = parse_file(path, shown, store, variant)
+        article, body = parse_file(path, shown, store, variant, bundle)
         return path, stamp, article, [], body
     except ContentErrors as problem:
         return path, stamp, None, problem.errors, ""
@@ -416,9 +455,8 @@ def _renderer(variant: str) -> Any:
     return make_renderer(allow_html=variant == "html")
 
 
-def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str]) -> tuple[Any, ...]:
-    path, stamp, shown, store, variant = job
-    result = _parse_one(path, stamp, shown, store, variant)
+def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str, bool]) -> tuple[Any, ...]:
+    result = _parse_one(*job)
     html = _worker_render(result[4]) if result[2] is not None else ""
     return (*result[:4], html)
 
@@ -432,8 +470,12 @@ def _init_worker(variant: str) -> None:
 
 
 def _parse_in_workers(
-    pending: list[tuple[Path, Stamp]], shown: Any, store: BodyStore, variant: str
+    pending: list[tuple[Path, Stamp]],
+    shown: Any,
+    store: BodyStore,
+    variant: str,
+    is_bundle: Callable[[str], bool],
 ) -> list[Any]:
     """Parse and render in one process per core: Markdown is the cold build's biggest cost."""
-    jobs = [(p, s, shown(p), store, variant) for p, s in pending]
+    jobs = [(p, s, shown(p), store, variant, is_bundle(str(p))) for p, s in pending]
     return list(in_workers(_parse_and_render, jobs, 64, _init_worker, (variant,)))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import bundles
 from generator.importer import import_paths
 from tests.conftest import ROOT, read_front_matter
 from tests.test_build import build_project, make_project
@@ -120,7 +121,8 @@ EXPECTED = {
 
 
 def imported(content: Path) -> dict[str, tuple[dict, str]]:
-    return {f["title"]: (f, body) for f, body in map(read_front_matter, content.glob("*.md"))}
+    files = bundles.content_files(content)
+    return {f["title"]: (f, body) for f, body in map(read_front_matter, files)}
 
 
 def quiet(**options: object) -> dict[str, object]:
@@ -195,6 +197,57 @@ def test_a_second_import_writes_nothing_and_an_edit_is_kept(content: Path) -> No
     assert [Path(w).name for w in forced.written] == [edited.name]
 
 
+def test_a_saved_page_brings_its_images_as_a_page_bundle(content: Path) -> None:
+    [bundle] = [p for p in content.iterdir() if p.is_dir()]
+    saved = FIXTURES / "cms_page_files" / "photo1.png"
+    assert sorted(p.name for p in bundle.iterdir()) == ["index.md", "photo1.png"]
+    assert (bundle / "photo1.png").read_bytes() == saved.read_bytes()
+    fields, body = read_front_matter(bundle / "index.md")
+    assert fields["photos"][0]["src"] == "photo1.png"  # the other photo is only on the web
+    assert fields["photos"][1]["src"].startswith("https://www.example-news.cn/")
+    image, caption = body.split("\n\n")[:2]
+    assert image.startswith("![Business representatives") and image.endswith("](photo1.png)")
+    assert caption.startswith("Business representatives from Kazakhstan and Heilongjiang sign")
+    assert caption.endswith("*(Photo: Xinhua)*\n{: .photo-caption }")
+    assert fields["summary"].startswith("HARBIN -- A delegation of 40 business leaders")
+
+
+def test_an_image_an_editor_replaced_in_a_bundle_is_kept(tmp_path: Path) -> None:
+    page = FIXTURES / "cms_page.html"
+    import_paths([page], tmp_path, **quiet())
+    [image] = tmp_path.glob("*/photo1.png")
+    image.write_bytes(b"the editor's better photo")
+    said: list[str] = []
+    import_paths([page], tmp_path, say=said.append, warn=said.append)
+    assert image.read_bytes() == b"the editor's better photo"
+    assert any(line.startswith("kept ") and "photo1.png" in line for line in said)
+    import_paths([page], tmp_path, **quiet(force=True))
+    assert image.read_bytes() == (FIXTURES / "cms_page_files/photo1.png").read_bytes()
+
+
+def test_a_saved_page_cannot_copy_files_from_outside_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "private.png").write_bytes(b"not the page's")
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "outside.png").symlink_to(tmp_path / "private.png")
+    html = (FIXTURES / "cms_page.html").read_text("utf-8")
+    html = html.replace('src="cms_page_files/photo1.png"', 'src="../private.png"', 1)
+    html = html.replace('src="https://www.example-news.cn/en/images/photo2.jpg"',
+                        'src="outside.png"', 1)  # fmt: skip
+    (saved / "page.html").write_text(html, "utf-8")
+    content = tmp_path / "content"
+    report = import_paths([saved / "page.html"], content, **quiet())
+    assert report.errors == [] and len(report.written) == 1
+    assert [p.name for p in content.iterdir() if not p.name.startswith(".")] == [
+        Path(report.written[0]).name
+    ]  # a flat file: no bundle, nothing copied
+    fields, _ = read_front_matter(content / Path(report.written[0]).name)
+    assert [p["src"] for p in fields["photos"]] == [
+        "https://www.example-news.cn/en/2023-06/private.png",
+        "https://www.example-news.cn/en/2023-06/21/outside.png",
+    ]
+
+
 def test_duplicates_are_imported_once(tmp_path: Path) -> None:
     said: list[str] = []
     report = import_paths(
@@ -222,9 +275,12 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 def test_two_imports_give_the_same_bytes(tmp_path: Path) -> None:
     for name in ("one", "two"):
         import_paths(GOOD, tmp_path / name, **quiet())
-    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
-    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    one, two = (
+        {p.relative_to(top): p.read_bytes() for p in top.rglob("*") if p.is_file()}
+        for top in (tmp_path / "one", tmp_path / "two")
+    )
     assert one == two
+    assert any(len(name.parts) == 2 for name in one)  # a page bundle, its image beside it
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,22 @@ def write_static(root: Path, name: str, text: str) -> None:
     (root / "static" / name).write_text(text, "utf-8")
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def make_bundle(story: Path) -> None:
+    """The story moved into a page bundle, with a photo beside it that its front matter names."""
+    bundle = story.with_suffix("")
+    bundle.mkdir()
+    text = story.read_text("utf-8").replace(
+        "---\n\n", "photos:\n- {caption: A pier, src: photo.png}\n---\n\n", 1
+    )
+    (bundle / "index.md").write_text(text, "utf-8")
+    (bundle / "photo.png").write_bytes(b"PNG-1")
+    story.unlink()
+
+
 def lose_output(root: Path) -> None:
     """A page gone from both output folders, and an edit so that the build is not skipped:
     the page must be made again though nothing it shows changed."""
@@ -131,6 +147,12 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("static changed", lambda: write_static(root, "notice.txt", "fifth")),  # same size
         ("static overrides the theme", lambda: write_static(root, "style.css", "p{}")),
         ("static removed", lambda: (root / "static/notice.txt").unlink()),
+        # A page bundle: its files are published beside its page, and are inputs too.
+        ("made a bundle", lambda: make_bundle(content / "story-005.md")),
+        ("bundle file changed", lambda: write_bytes(content / "story-005/photo.png", b"PNG-2")),
+        ("bundle file added", lambda: write_bytes(content / "story-005/map.svg", b"<svg/>")),
+        ("bundle file removed", lambda: (content / "story-005/map.svg").unlink()),
+        ("bundle removed", lambda: shutil.rmtree(content / "story-005")),
         ("nothing", lambda: None),
     ]
 

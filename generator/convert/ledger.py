@@ -42,10 +42,10 @@ class Journal:
         self.path = path
         self._file: Any = None
 
-    def note(self, target: Path, origin: str, sha: str) -> None:
+    def note(self, name: str, origin: str, sha: str) -> None:
         if self._file is None:
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open)
-        self._file.write(json.dumps([target.name, origin, sha]) + "\n")
+        self._file.write(json.dumps([name, origin, sha]) + "\n")
         self._file.flush()
 
     def __enter__(self) -> Journal:
@@ -66,7 +66,8 @@ class Origin:
 
 
 def place(
-    target: Path,
+    content_dir: Path,
+    name: str,
     origin: Origin,
     data: bytes,
     ledger: dict[str, dict[str, str]],
@@ -75,15 +76,16 @@ def place(
     say: Say,
     journal: Journal | None,
 ) -> None:
-    """Write one content file unless an editor changed it; `journal` None: only say what would
-    be written (a dry run)."""
+    """Write the content file `name` ('x.md', or a bundle's 'x/index.md') unless an editor
+    changed it; `journal` None: only say what would be written (a dry run)."""
+    target = content_dir / name
     shown = folders.shown(target)
-    entry = ledger.get(target.name)
+    entry = ledger.get(name)
     if target.exists():
         current = target.read_bytes()
         if current == data:
             report.unchanged.append(shown)
-            ledger[target.name] = {"seed": origin.name, "sha256": sha256_of(data)}
+            ledger[name] = {"seed": origin.name, "sha256": sha256_of(data)}
             return
         if not force and (entry is None or entry["sha256"] != sha256_of(current)):
             report.kept.append(shown)
@@ -97,9 +99,10 @@ def place(
     if journal is None:
         say(f"would write {shown} (from {origin.shown})")
         return
-    journal.note(target, origin.name, sha256_of(data))
+    journal.note(name, origin.name, sha256_of(data))
+    target.parent.mkdir(exist_ok=True)  # a new bundle's folder
     atomic.replace_file(target, data)
-    ledger[target.name] = {"seed": origin.name, "sha256": sha256_of(data)}
+    ledger[name] = {"seed": origin.name, "sha256": sha256_of(data)}
     say(f"wrote {shown} (from {origin.shown})")
 
 
@@ -125,12 +128,21 @@ def replay_journal(content_dir: Path, ledger: dict[str, dict[str, str]]) -> dict
     for line in lines:
         try:
             name, seed, sha = json.loads(line)
-            current = (content_dir / Path(name).name).read_bytes()
+            current = (content_dir / _within(name)).read_bytes()
         except (ValueError, TypeError, OSError):
             continue  # a line cut short by the kill, or a file deleted since
         if sha256_of(current) == sha:
             ledger[name] = {"seed": seed, "sha256": sha}
     return ledger
+
+
+def _within(name: str) -> str:
+    """A journal's file name, refused unless it names a content file (`x.md`, `x/index.md`)."""
+    parts = Path(name).parts
+    bundled = len(parts) == 2 and parts[1] == "index.md"
+    if not (len(parts) == 1 or bundled) or ".." in parts or Path(name).is_absolute():
+        raise ValueError(name)
+    return name
 
 
 def write_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from generator import folders, frontmatter
+from generator import bundles, folders, frontmatter
 from generator.convert import furniture, ledger
 from generator.convert.fields import extract
 from generator.convert.head import RawArticle, read_article
@@ -84,7 +84,7 @@ def convert(
     _say_copies(list(parsed.values()), wanted, say)
     content_dir.mkdir(parents=True, exist_ok=True)
     ledger.remove_leftover_temporaries(content_dir)
-    taken = {p.stem for p in content_dir.glob("*.md")}
+    taken = {bundles.article_name(p) for p in bundles.content_files(content_dir)}
     gaz, vocab = load_gazetteer(), load_vocabulary()
     with ledger.Journal(content_dir / JOURNAL_NAME) as journal:
         for seed in targets:
@@ -93,12 +93,13 @@ def convert(
                 continue
             owned = owners.get(seed.name)
             name = owned or unique_slug(slug_for(item.raw.title, seed.name), taken) + ".md"
-            taken.add(Path(name).stem)
+            slug = bundles.article_name(Path(name))
+            taken.add(slug)
             body = furniture.strip(item.raw.body, item.raw.layout, recurring)
-            extracted = extract(item.raw, body, seed.name, Path(name).stem, gaz, vocab)
+            extracted = extract(item.raw, body, seed.name, slug, gaz, vocab)
             data = frontmatter.dump(extracted.fields, extracted.body).encode("utf-8")
             origin = ledger.Origin(seed.name, folders.shown(seed))
-            ledger.place(content_dir / name, origin, data, entries, force, report, say, journal)
+            ledger.place(content_dir, name, origin, data, entries, force, report, say, journal)
     ledger.write_ledger(content_dir, entries)
     return report
 
@@ -127,14 +128,14 @@ def _parse(seed: Path) -> _Parsed:
 def _owners(content_dir: Path, ledger: dict[str, dict[str, str]]) -> dict[str, str]:
     """seed name -> content file name, from the ledger and from files' `seed:` lines."""
     owners = {entry["seed"]: name for name, entry in ledger.items()}
-    for path in sorted(content_dir.glob("*.md")):
+    for path in bundles.content_files(content_dir):
         try:
             head = path.read_text("utf-8", errors="replace")[:4096]
         except OSError:
             continue
         match = _SEED_LINE.search(head)
         if match:
-            owners.setdefault(match["seed"], path.name)
+            owners.setdefault(match["seed"], path.relative_to(content_dir).as_posix())
     return owners
 
 

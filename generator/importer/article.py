@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.convert.fields import Article
 from generator.convert.fields import front_matter as front_matter_of
 from generator.convert.topics import Vocabulary
 from generator.gazetteer import Gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class LocalImage:
+    """An image a saved page keeps beside it (a browser's "save page, complete" folder): copied
+    into the article's page bundle under `name`."""
+
+    name: str
+    source: Path
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Imported:
     review: tuple[str, ...] = ()
     draft: bool = False
     labels: tuple[str, ...] = ()  # the source's own tags and categories, read for topics
+    images: tuple[LocalImage, ...] = ()  # to copy beside the article: it becomes a bundle
     where: str = ""  # the file, and the entry in it, for messages
 
 
@@ -35,7 +46,7 @@ def front_matter(item: Imported, slug: str, gaz: Gazetteer, vocab: Vocabulary) -
     """Front matter as convert writes it, plus source_url and the feed's id. A page imported
     into the portal is about the home country's ties, named or not (a Russian page may name
     China only in Russian case forms)."""
-    paragraphs = [p for p in item.body.split("\n\n") if p.strip() and not p.startswith("![")]
+    paragraphs = [p for p in item.body.split("\n\n") if p.strip() and not _is_photo(p)]
     text = "\n".join([item.title, *paragraphs, *(p["caption"] for p in item.photos)])
     made_of = Article(
         item.title, item.date, item.section, item.source, text, paragraphs, list(item.photos)
@@ -50,3 +61,8 @@ def front_matter(item: Imported, slug: str, gaz: Gazetteer, vocab: Vocabulary) -
     if item.entry_id:
         fields["id"] = item.entry_id
     return fields
+
+
+def _is_photo(paragraph: str) -> bool:
+    """An image, or the caption block written under it: not the article's text."""
+    return paragraph.startswith("![") or paragraph.endswith("{: .photo-caption }")

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
+from generator.bundles import is_local
 from generator.convert.captions import caption_of
 from generator.convert.datelines import is_date_line
 from generator.convert.dates import find_date
 from generator.convert.lines import byline
+from generator.convert.markdown_text import photo_caption
 from generator.errors import InputError
-from generator.importer.article import Imported
+from generator.importer.article import Imported, LocalImage
 
 # Meta tags that carry a page's publication date, most trusted first.
 _DATE_META = (
@@ -29,9 +32,11 @@ _DATE_META = (
     "parsely-pub-date",
 )
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+_IMAGE_LINE = re.compile(r"^!\[([^\]]*)\]\(([^)\s]+)\)[ \t]*$", re.M)
 
 
-def read_page(data: bytes, shown: str) -> Imported:
+def read_page(data: bytes, shown: str, folder: Path | None = None) -> Imported:
+    """`folder`: where the page was saved; images it names in that folder are kept."""
     import trafilatura
     from lxml import html as lxml_html
 
@@ -58,8 +63,10 @@ def read_page(data: bytes, shown: str) -> Imported:
     if not body or not body.strip():
         raise InputError(shown, "no article text found in the page")
     body = _without_headline(body, title)
-    body = _IMAGE.sub(lambda m: f"![{m[1]}]({urljoin(url or '', m[2])})", body)
-    photos = _figures(tree, url)
+    images = _LocalImages(folder, tree.xpath("//img/@src"), url)
+    body = _IMAGE.sub(lambda m: f"![{m[1]}]({images.src(m[2], url)})", body)
+    photos = _figures(tree, url, images)
+    body = _captioned(body, photos)
     date, review, credited = _date(tree, meta, text)
     site = meta.get("og:site_name") or credited
     return Imported(
@@ -74,10 +81,11 @@ def read_page(data: bytes, shown: str) -> Imported:
         draft=bool(review),  # a guessed date
         labels=tuple(v for k, v in meta.items() if k in ("keywords", "article:tag")),
         where=shown,
+        images=tuple(images.found.values()),
     )
 
 
-def _figures(tree: Any, url: str | None) -> tuple[dict[str, str], ...]:
+def _figures(tree: Any, url: str | None, images: _LocalImages) -> tuple[dict[str, str], ...]:
     """The page's photos with their captions and credits ("... [Photo/Xinhua]")."""
     photos = []
     for figure in tree.xpath("//figure[.//img and .//figcaption]"):
@@ -85,9 +93,67 @@ def _figures(tree: Any, url: str | None) -> tuple[dict[str, str], ...]:
         found = caption_of(text)
         if not text or found is None or not found.caption:
             continue
-        src = urljoin(url or "", figure.xpath(".//img/@src")[0])
+        src = images.src(figure.xpath(".//img/@src")[0], url)
         photos.append({"caption": found.caption, "credit": found.credit, "src": src})
     return tuple(photos)
+
+
+def _captioned(body: str, photos: tuple[dict[str, str], ...]) -> str:
+    """The body with each photo's caption and credit under its image, as convert writes them."""
+    captions = {photo["src"]: photo for photo in photos}
+
+    def caption_after(match: re.Match[str]) -> str:
+        photo = captions.get(match[2])
+        if photo is None:
+            return match[0]
+        return f"{match[0].rstrip()}\n\n{photo_caption(photo['caption'], photo['credit'])}"
+
+    return _IMAGE_LINE.sub(caption_after, body)
+
+
+class _LocalImages:
+    """The images a saved page names in its own folder ("save page, complete" keeps them in
+    `page_files/`), each given a name in the article's bundle; other images by absolute URL."""
+
+    def __init__(self, folder: Path | None, srcs: list[str], page_url: str | None):
+        self.folder = folder.resolve() if folder is not None else None
+        self.found: dict[Path, LocalImage] = {}
+        # The text extractor gives images as absolute URLs, made from the page's own.
+        self._absolute = {urljoin(page_url or "", src): src for src in map(str, srcs)}
+
+    def src(self, src: str, page_url: str | None) -> str:
+        local = self._file(self._absolute.get(src, src))
+        if local is None:
+            return urljoin(page_url or "", src)
+        if local not in self.found:
+            taken = {image.name for image in self.found.values()}
+            name = _free_name(_safe_name(local.name), taken)
+            self.found[local] = LocalImage(name, local)
+        return self.found[local].name
+
+    def _file(self, src: str) -> Path | None:
+        if self.folder is None or not is_local(src) or src.startswith("//"):
+            return None
+        path = (self.folder / unquote(src.split("?")[0].split("#")[0])).resolve()
+        # Never a file outside the page's folder ("../../home/..."), nor one that is not there.
+        if not path.is_relative_to(self.folder) or not path.is_file():
+            return None
+        return path
+
+
+def _safe_name(name: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem if dot else name).strip("-") or "image"
+    return f"{stem}.{suffix.lower()}" if dot and suffix.isalnum() else stem
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    candidate, number = name, 2
+    while candidate in taken or candidate == "index.html":
+        candidate = f"{stem}-{number}{dot}{suffix}" if dot else f"{name}-{number}"
+        number += 1
+    return candidate
 
 
 def _decode(data: bytes, shown: str) -> str:

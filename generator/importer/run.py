@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import folders, frontmatter
+from generator import atomic, bundles, folders, frontmatter
 from generator.convert import ledger
 from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
@@ -54,7 +54,7 @@ def import_paths(
     known = _known(content_dir)
     gaz, vocab = load_gazetteer(), load_vocabulary()
     entries = ledger.replay_journal(content_dir, ledger.read_ledger(content_dir))
-    taken = {p.stem for p in content_dir.glob("*.md")} if content_dir.is_dir() else set()
+    taken = {bundles.article_name(p) for p in bundles.content_files(content_dir)}
     by_origin = {entry["seed"]: name for name, entry in entries.items()}
     if not dry_run:
         content_dir.mkdir(parents=True, exist_ok=True)
@@ -69,15 +69,20 @@ def import_paths(
                 say(f"skipped {item.where}: duplicate of {duplicate}")
                 continue
             if name is None:
-                name = unique_slug(slug_for(item.title, origin.name), taken) + ".md"
-            taken.add(Path(name).stem)
+                slug = unique_slug(slug_for(item.title, origin.name), taken)
+                # With images of its own the article is a page bundle, they beside it.
+                name = f"{slug}/{bundles.INDEX}" if item.images else slug + ".md"
+            slug = bundles.article_name(Path(name))
+            taken.add(slug)
             target = content_dir / name
             _remember(item, folders.shown(target), known)
             placed[origin.name] = folders.shown(target)
-            fields = front_matter(item, Path(name).stem, gaz, vocab)
+            fields = front_matter(item, slug, gaz, vocab)
             data = frontmatter.dump(fields, item.body).encode("utf-8")
             write = None if dry_run else journal
-            ledger.place(target, origin, data, entries, force, report, say, write)
+            ledger.place(content_dir, name, origin, data, entries, force, report, say, write)
+            if target.name == bundles.INDEX and placed[origin.name] not in report.kept:
+                _copy_images(item, target.parent, force, dry_run, report, say)
     if not dry_run and content_dir.is_dir():
         ledger.write_ledger(content_dir, entries)
     return report
@@ -112,7 +117,7 @@ def _read(path: Path, pages: bool, report: ImportReport, say: Say) -> list[Impor
     if kind == "page":
         from generator.importer.pages import read_page
 
-        return [read_page(data, shown)]
+        return [read_page(data, shown, path.parent)]
     if kind == "feed":
         from generator.importer.feeds import read_feed
 
@@ -124,6 +129,32 @@ def _read(path: Path, pages: bool, report: ImportReport, say: Say) -> list[Impor
         say(f"{shown}: skipped {count} {what} item{'s' if count != 1 else ''}")
         report.skipped += [f"{shown}: {what}"] * count
     return export.items
+
+
+def _copy_images(
+    item: Imported, bundle: Path, force: bool, dry_run: bool, report: ImportReport, say: Say
+) -> None:
+    """Copy a page's own images into its article's bundle; an image an editor replaced there
+    is kept unless `force`."""
+    for image in item.images:
+        target = bundle / image.name
+        shown, source = folders.shown(target), folders.shown(image.source)
+        try:
+            data = image.source.read_bytes()
+            current = target.read_bytes() if target.exists() else None
+        except OSError as error:
+            report.errors.append(str(folders.unreadable(source, image.source, error)))
+            say(report.errors[-1])
+            continue
+        if current == data:
+            continue
+        if current is not None and not force:
+            say(f"kept {shown}: not the page's image (--force overwrites)")
+        elif dry_run:
+            say(f"would copy {source} to {shown}")
+        else:
+            atomic.replace_file(target, data)
+            say(f"copied {source} to {shown}")
 
 
 def _origin(item: Imported) -> str:
@@ -145,7 +176,7 @@ def _known(content_dir: Path) -> dict[str, str]:
     known: dict[str, str] = {}
     if not content_dir.is_dir():
         return known
-    for path in sorted(content_dir.glob("*.md")):
+    for path in bundles.content_files(content_dir):
         try:
             text = path.read_text("utf-8", errors="replace")
         except OSError:
