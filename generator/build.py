@@ -23,17 +23,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator import assets, atomic, folders, planindex
-from generator.cache import RelatedCache
+from generator import atomic, folders
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.load import Article, ContentErrors, ContentLoader
-from generator.model import Site, build_site, with_articles_replaced
-from generator.plan import Page, Planner
-from generator.write import MANIFEST, Derived, WriteStats, write_site
+from generator.incremental import planindex
+from generator.incremental.cache import RelatedCache
+from generator.model.load import Article, ContentErrors, ContentLoader
+from generator.model.site import Site, build_site, with_articles_replaced
+from generator.output import assets
+from generator.output.write import MANIFEST, Derived, WriteStats, write_site
+from generator.pages.plan import Page, Planner
 
 if TYPE_CHECKING:
-    from generator.render import Renderer
+    from generator.output.render import Renderer
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -395,7 +397,7 @@ def search_index(config: SiteConfig, warn: Say, refresh: bool = True) -> Derived
     cannot run (the build goes on without it, and says so)."""
     if not config.search:
         return None
-    from generator.search import SearchIndex, SearchUnavailable
+    from generator.output.search import SearchIndex, SearchUnavailable
 
     try:
         return SearchIndex(warn, refresh=refresh)
@@ -492,8 +494,8 @@ def plan(site: Site, config: SiteConfig, previous: planindex.PlanIndex | None = 
     """Every page of the site, with the renderer that turns one into bytes. With the index of
     an earlier plan of the same structure, only pages showing changed articles are planned; the
     others are kept without a context."""
-    from generator.gazetteer import load_gazetteer
-    from generator.render import Renderer
+    from generator.model.gazetteer import load_gazetteer
+    from generator.output.render import Renderer
 
     theme = config.path("themes_dir") / config.theme
     static = assets.collect([DEFAULT_THEME / "static", theme / "static", config.root / "static"])
@@ -579,6 +581,6 @@ def _duplicate_urls(articles: list[Article]) -> list[InputError]:
 
 
 def _home_country(config: SiteConfig) -> str:
-    from generator.gazetteer import load_gazetteer
+    from generator.model.gazetteer import load_gazetteer
 
     return load_gazetteer(config.path("cache_dir")).home

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from generator.build import Builder, plan
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.load import Article, ContentErrors
-from generator.model import build_site
+from generator.model.load import Article, ContentErrors
+from generator.model.site import build_site
 
 EARLIEST_YEAR = 1949  # older dates in a portal of current news are typing mistakes
 
@@ -34,7 +34,7 @@ class CheckResult:
 
 def check(config: SiteConfig) -> CheckResult:
     """Every problem of the site's content, without writing anything."""
-    from generator.gazetteer import load_gazetteer
+    from generator.model.gazetteer import load_gazetteer
 
     builder = Builder(config, drafts=True, future=True)
     try:

@@ -138,7 +138,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     from generator.errors import InputError, InputErrors
-    from generator.preview import run
+    from generator.preview.session import run
 
     try:
         config = _load_config(args)

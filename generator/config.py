@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import InputError, InputErrors
-from generator.frontmatter import key_lines, safe_load
+from generator.model.frontmatter import key_lines, safe_load
 
 CONFIG_NAME = "site.yaml"
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator import folders, write
+from generator import folders
 from generator.build import (
     BuildResult,
     Say,
@@ -27,10 +27,11 @@ from generator.build import (
     select,
 )
 from generator.config import SiteConfig
-from generator.load import ContentErrors, ContentLoader
-from generator.model import build_site
-from generator.plan import Page
-from generator.write import Derived, WriteStats
+from generator.model.load import ContentErrors, ContentLoader
+from generator.model.site import build_site
+from generator.output import write
+from generator.output.write import Derived, WriteStats
+from generator.pages.plan import Page
 
 
 def build_plain(

@@ -16,7 +16,7 @@ import pytest
 from generator.build import build
 from generator.config import load_config
 from generator.errors import InputError
-from generator.write import MANIFEST, OLD_MANIFEST, manifest_text, parse_manifest
+from generator.output.write import MANIFEST, OLD_MANIFEST, manifest_text, parse_manifest
 from tests.conftest import ROOT, content_by_seed
 from tests.htmlcheck import crawl, parse
 
@@ -250,7 +250,7 @@ def test_drafts_and_future_articles(tmp_path: Path) -> None:
 
 
 def test_invalid_front_matter_fails_and_keeps_the_old_site(tmp_path: Path) -> None:
-    from generator.load import ContentErrors
+    from generator.model.load import ContentErrors
 
     root = make_project(tmp_path)
     out = build_project(root)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import DeltaStore
+from generator.incremental.cache import DeltaStore
 
 
 def test_small_changes_go_to_the_delta_and_read_back_merged(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_update_saves_the_changed_entries_only(tmp_path: Path) -> None:
 def test_gazetteer_is_kept_and_a_bad_or_stale_copy_is_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import gazetteer
+    from generator.model import gazetteer
 
     kept = tmp_path / gazetteer.GAZETTEER_CACHE
     monkeypatch.setattr(gazetteer, "_loaded", None)
@@ -98,8 +98,9 @@ DATA = Path(__file__).resolve().parent.parent / "generator" / "data"
 def test_an_edited_data_file_is_a_changed_input(tmp_path: Path, name: str) -> None:
     # An editor adds an alias to countries.yaml: the next `portal build` must not stop at its
     # no-change check, and the gazetteer kept in .portal-cache/ must be made again.
-    from generator import build, gazetteer
+    from generator import build
     from generator.config import load_config
+    from generator.model import gazetteer
 
     (tmp_path / "site.yaml").write_text("title: T\nsearch: false\n")
     config = load_config(tmp_path / "site.yaml")

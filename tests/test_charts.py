@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from generator.charts import bar_chart_svg, counts_by_month, counts_by_year
+from generator.pages.charts import bar_chart_svg, counts_by_month, counts_by_year
 
 SVG = "{http://www.w3.org/2000/svg}"
 

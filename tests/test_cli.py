@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.write import MANIFEST
+from generator.output.write import MANIFEST
 from tests.conftest import ROOT, write_files
 
 

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import frontmatter
 from generator.build import build
-from generator.cache import body_store
 from generator.config import load_config
-from generator.load import parse_file
-from generator.write import MANIFEST, parse_manifest
+from generator.incremental.cache import body_store
+from generator.model import frontmatter
+from generator.model.load import parse_file
+from generator.output.write import MANIFEST, parse_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 200
@@ -358,7 +358,7 @@ def test_manifest_cut_short_by_a_kill_is_swept(tmp_path: Path) -> None:
 DYING_WORKER = """
 import os, sys
 from pathlib import Path
-import generator.write as write
+import generator.output.write as write
 from generator.build import build
 from generator.config import load_config
 from generator.errors import InputError

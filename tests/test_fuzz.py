@@ -19,8 +19,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import frontmatter
-from generator.cache import body_store
 from generator.convert import convert, furniture, markdown_text
 from generator.convert.fields import extract
 from generator.convert.head import read_article
@@ -28,9 +26,11 @@ from generator.convert.sites import recognise
 from generator.convert.text import decode, split_blocks
 from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
-from generator.gazetteer import load_gazetteer
-from generator.load import ContentErrors, parse_file
-from generator.markup import make_renderer
+from generator.incremental.cache import body_store
+from generator.model import frontmatter
+from generator.model.gazetteer import load_gazetteer
+from generator.model.load import ContentErrors, parse_file
+from generator.output.markup import make_renderer
 
 settings.register_profile(
     "ci",
@@ -349,8 +349,8 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "deep.md"
     path.write_text("---\ntitle: T\nx: " + "[" * 100_000 + "]" * 100_000 + "\n---\n", "utf-8")
     code = (
-        "import sys; from pathlib import Path; from generator.cache import body_store;"
-        "from generator.errors import InputError; from generator.load import parse_file\n"
+        "import sys; from pathlib import Path; from generator.incremental.cache import body_store;"
+        "from generator.errors import InputError; from generator.model.load import parse_file\n"
         "try: parse_file(Path(sys.argv[1]), 'content/deep.md', body_store(None), 'text')\n"
         "except InputError as e: print(e)"
     )

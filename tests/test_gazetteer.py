@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.convert.fields import countries_in
-from generator.gazetteer import load_gazetteer
+from generator.model.gazetteer import load_gazetteer
 
 GAZ = load_gazetteer()
 

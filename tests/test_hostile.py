@@ -11,9 +11,9 @@ import pytest
 
 from generator.config import ConfigErrors, load_config
 from generator.errors import InputError
-from generator.load import ContentErrors
-from generator.plan import Page
-from generator.write import write_site
+from generator.model.load import ContentErrors
+from generator.output.write import write_site
+from generator.pages.plan import Page
 from tests.test_build import build_project, make_project
 
 
@@ -68,7 +68,7 @@ def test_writer_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
 
 
 def test_the_writers_check_of_all_names_at_once_agrees_with_the_check_of_each() -> None:
-    from generator.write import _all_inside, _inside
+    from generator.output.write import _all_inside, _inside
 
     rng = random.Random(5)
     alphabet = ["a", "/", ".", "\n", "\\", ":", "\x00", "\x1f", "\x7f", "-"]
@@ -145,7 +145,7 @@ def test_config_paths_are_checked(tmp_path: Path) -> None:
 def test_script_urls_are_dropped_however_they_are_spelled(markdown: str) -> None:
     from html import unescape
 
-    from generator.markup import make_renderer
+    from generator.output.markup import make_renderer
 
     page = parse_html(make_renderer(allow_html=False)(markdown))
     [url] = [value for _, value in page]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import bundles
 from generator.importer import import_paths
+from generator.model import bundles
 from tests.conftest import ROOT, read_front_matter
 from tests.test_build import build_project, make_project
 

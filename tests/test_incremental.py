@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import load, write
 from generator.build import Builder
 from generator.config import load_config
-from generator.load import ContentErrors
-from generator.model import build_site
+from generator.model import load
+from generator.model.load import ContentErrors
+from generator.model.site import build_site
+from generator.output import write
 from tests.conftest import ROOT
 
 COUNTRIES = ["Ukraine", "South Korea", "Russia", "Brazil", "Germany", "Finland", "Spain"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.cache import body_store
-from generator.load import Article, Body
-from generator.model import build_site, country_pairs, related_articles
+from generator.incremental.cache import body_store
+from generator.model.load import Article, Body
+from generator.model.site import build_site, country_pairs, related_articles
 
 
 def article(slug: str, date: str, countries=(), places=(), tags=(), section=None) -> Article:

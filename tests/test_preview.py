@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_config
-from generator.preview import run
-from generator.watch import Watcher
+from generator.preview.session import run
+from generator.preview.watch import Watcher
 from tests.test_build import make_project
 
 TIMEOUT = 15

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from generator.build import DEFAULT_THEME
 from generator.config import load_config
-from generator.plan import Link, Page
-from generator.render import Renderer
+from generator.output.render import Renderer
+from generator.pages.plan import Link, Page
 from tests.conftest import ROOT
 
 
@@ -71,7 +71,7 @@ class _Safe:
 def test_quick_escape_gives_what_markupsafe_gives() -> None:
     import markupsafe
 
-    from generator.render import quick_escape
+    from generator.output.render import quick_escape
 
     for value in ['Tom & "Jerry" <x> \'y\'', "", markupsafe.Markup("<i>kept</i>"), 7, -12,
                   True, 2.5, None, _Safe(), type("Text", (str,), {})("<sub>")]:  # fmt: skip

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from generator.gazetteer import load_gazetteer
-from generator.worldmap import LAND, SHADES, world_map_svg
+from generator.model.gazetteer import load_gazetteer
+from generator.pages.worldmap import LAND, SHADES, world_map_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

@@ -13,7 +13,7 @@ from generator.convert.captions import Caption, caption_of, lone_credit
 from generator.convert.head import RawArticle
 from generator.convert.text import Block
 from generator.convert.topics import Vocabulary
-from generator.gazetteer import Gazetteer, Mention
+from generator.model.gazetteer import Gazetteer, Mention
 
 SUMMARY_SHORT = 160  # a first sentence shorter than this gets the second one too
 SUMMARY_MAX = 320

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from generator import bundles, folders, frontmatter
+from generator import folders
 from generator.convert import furniture, ledger
 from generator.convert.fields import extract
 from generator.convert.head import RawArticle, read_article
@@ -22,8 +22,9 @@ from generator.convert.sites import recognise
 from generator.convert.text import decode, split_blocks
 from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
-from generator.gazetteer import load_gazetteer
-from generator.slugs import slug_for, unique_slug
+from generator.model import bundles, frontmatter
+from generator.model.gazetteer import load_gazetteer
+from generator.model.slugs import slug_for, unique_slug
 
 _SEED_LINE = re.compile(r"^seed:\s*['\"]?(?P<seed>[^'\"\n]+?)['\"]?\s*$", re.M)
 

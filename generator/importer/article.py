@@ -10,7 +10,7 @@ from typing import Any
 from generator.convert.fields import Article
 from generator.convert.fields import front_matter as front_matter_of
 from generator.convert.topics import Vocabulary
-from generator.gazetteer import Gazetteer
+from generator.model.gazetteer import Gazetteer
 
 
 @dataclass(frozen=True, slots=True)

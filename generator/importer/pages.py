@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from generator.bundles import is_local
 from generator.convert.captions import caption_of
 from generator.convert.datelines import is_date_line
 from generator.convert.dates import find_date
@@ -17,6 +16,7 @@ from generator.convert.lines import byline
 from generator.convert.markdown_text import photo_caption
 from generator.errors import InputError
 from generator.importer.article import Imported, LocalImage
+from generator.model.bundles import is_local
 
 # Meta tags that carry a page's publication date, most trusted first.
 _DATE_META = (

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import atomic, bundles, folders, frontmatter
+from generator import atomic, folders
 from generator.convert import ledger
 from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
-from generator.gazetteer import load_gazetteer
 from generator.importer import urls
 from generator.importer.article import Imported, front_matter
-from generator.slugs import slug_for, unique_slug
+from generator.model import bundles, frontmatter
+from generator.model.gazetteer import load_gazetteer
+from generator.model.slugs import slug_for, unique_slug
 
 MAX_BYTES = 20 * 1024 * 1024  # a saved page or an export larger than this is refused
 SUFFIXES = (".html", ".htm", ".xhtml", ".xml", ".rss", ".atom")

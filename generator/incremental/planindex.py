@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import DeltaStore
-from generator.load import Article
-from generator.plan import Page, Planner
+from generator.incremental.cache import DeltaStore
+from generator.model.load import Article
+from generator.pages.plan import Page, Planner
 
 NAME = "plan.pickle"
-FORMAT = 4
+FORMAT = 5
 
 
 def placed(article: Article) -> tuple[object, ...]:

@@ -167,7 +167,7 @@ def _sources_key() -> tuple[object, ...]:
     project's data files and this module."""
     spec = importlib.util.find_spec("countryinfo")
     files = [spec.origin] if spec is not None and spec.origin else []
-    data = Path(__file__).parent / "data"
+    data = Path(__file__).parent.parent / "data"
     files += [str(data / "countries.yaml"), str(data / "places.yaml"), __file__]
     stamps: list[tuple[str, int, int] | tuple[str, None]] = []
     for name in files:

@@ -13,7 +13,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from generator.gazetteer import load_gazetteer
+from generator.model.gazetteer import load_gazetteer
 
 # A sequential red scale in the theme's accent hue (ColorBrewer "Reds"), light to dark.
 SHADES = ("#fcbba1", "#fc9272", "#ef3b2c", "#cb181d", "#8c0d17")

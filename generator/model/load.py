@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import bundles, folders, urls
-from generator.bundles import BundleFile
-from generator.cache import BodyStore
+from generator import folders
 from generator.errors import InputError, InputErrors
-from generator.frontmatter import key_lines, safe_load, split
+from generator.incremental.cache import BodyStore
+from generator.model import bundles, urls
+from generator.model.bundles import BundleFile
+from generator.model.frontmatter import key_lines, safe_load, split
 from generator.workers import WorkerDied, in_workers
 
 REQUIRED = ("title", "date")
@@ -154,7 +155,7 @@ def _validate(fields: dict[Any, Any], path: Path) -> tuple[dict[str, Any], list[
     date = _date(fields.get("date"), problems)
     slug = fields.get("slug")
     if slug is None:
-        from generator.slugs import slug_for
+        from generator.model.slugs import slug_for
 
         slug = slug_for(title or path.stem)
     elif not isinstance(slug, str) or not _SLUG.match(slug) or len(slug) > MAX_SLUG:
@@ -256,7 +257,7 @@ class ContentLoader:
     """
 
     def __init__(self, content: Path, cache_dir: Path | None, allow_html: bool, shown: Any = str):
-        from generator import cache
+        from generator.incremental import cache
 
         self.content = content
         self.cache_dir = cache_dir
@@ -450,7 +451,7 @@ def _parse_one(
 
 
 def _renderer(variant: str) -> Any:
-    from generator.markup import make_renderer
+    from generator.output.markup import make_renderer
 
     return make_renderer(allow_html=variant == "html")
 

@@ -18,7 +18,7 @@ from generator import atomic
 INDEX_NAME = "articles.pickle"
 BODIES_NAME = "bodies.sqlite"
 # Bump when Article or the body rendering changes shape, so old caches are ignored.
-FORMAT = 5
+FORMAT = 6
 
 
 class BodyStore:
@@ -257,7 +257,7 @@ class RelatedCache:
             try:
                 with open(self.path, "rb") as handle:
                     self._entry = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            except Exception:  # missing, cut short, or of classes that moved: start again
                 self._entry = None
         if isinstance(self._entry, tuple) and self._entry[0] == key:
             return self._entry[1]

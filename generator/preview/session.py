@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from generator.build import Builder, BuildResult
 from generator.config import SiteConfig, load_config
 from generator.errors import InputError, InputErrors
-from generator.serve import BuildState, make_server
-from generator.watch import Watcher
+from generator.preview.serve import BuildState, make_server
+from generator.preview.watch import Watcher
 
 FULL_COLLECT_EVERY = 20  # rebuilds between full garbage collections (see _settle_memory)
 

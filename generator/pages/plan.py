@@ -15,10 +15,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import urls
 from generator.config import SiteConfig
-from generator.load import Article
-from generator.model import PAIR_SEPARATOR, Site, Term, pair_name
+from generator.model import urls
+from generator.model.load import Article
+from generator.model.site import PAIR_SEPARATOR, Site, Term, pair_name
 
 TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
 FEED_KINDS = ("tag", "country", "pair")
@@ -448,7 +448,7 @@ class Planner:
         return context
 
     def _world_map(self) -> str:
-        from generator.worldmap import world_map_svg
+        from generator.pages.worldmap import world_map_svg
 
         by_name = {t.name: t for t in self.site.terms["country"]}
         counts = {name: len(self.site.terms["country"][term]) for name, term in by_name.items()}
@@ -460,7 +460,7 @@ class Planner:
         )
 
     def _month_chart(self) -> str:
-        from generator.charts import bar_chart_svg, counts_by_month
+        from generator.pages.charts import bar_chart_svg, counts_by_month
 
         base = self.config.base_path
         years = {t.name for t in self.site.terms["year"]}
@@ -474,7 +474,7 @@ class Planner:
         )
 
     def _year_chart(self, name: str, items: Sequence[Article]) -> str:
-        from generator.charts import bar_chart_svg, counts_by_year
+        from generator.pages.charts import bar_chart_svg, counts_by_year
 
         return bar_chart_svg(
             counts_by_year(a.date for a in items),

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from generator import urls
-from generator.load import Article
+from generator.model import urls
+from generator.model.load import Article
 
 TAXONOMIES = ("tag", "country", "section", "year", "pair")
 RELATED_COUNT = 4
