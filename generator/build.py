@@ -28,7 +28,8 @@ from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.incremental import planindex
 from generator.incremental.cache import RelatedCache
-from generator.model.load import Article, ContentErrors, ContentLoader
+from generator.incremental.loader import ContentLoader
+from generator.model.article import Article, ContentErrors
 from generator.model.site import Site, build_site, with_articles_replaced
 from generator.output import assets
 from generator.output.write import MANIFEST, Derived, WriteStats, write_site

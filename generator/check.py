@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from generator.build import Builder, plan
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.model.load import Article, ContentErrors
+from generator.model.article import Article, ContentErrors
 from generator.model.site import build_site
 
 EARLIEST_YEAR = 1949  # older dates in a portal of current news are typing mistakes

@@ -27,7 +27,8 @@ from generator.build import (
     select,
 )
 from generator.config import SiteConfig
-from generator.model.load import ContentErrors, ContentLoader
+from generator.incremental.loader import ContentLoader
+from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output import write
 from generator.output.write import Derived, WriteStats

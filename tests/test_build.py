@@ -250,7 +250,7 @@ def test_drafts_and_future_articles(tmp_path: Path) -> None:
 
 
 def test_invalid_front_matter_fails_and_keeps_the_old_site(tmp_path: Path) -> None:
-    from generator.model.load import ContentErrors
+    from generator.model.article import ContentErrors
 
     root = make_project(tmp_path)
     out = build_project(root)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model.load import ContentErrors
+from generator.model.article import ContentErrors
 from tests.conftest import ROOT, write_files
 from tests.htmlcheck import crawl, parse
 from tests.test_build import BASE, build_project, make_project

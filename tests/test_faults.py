@@ -26,7 +26,7 @@ from generator.build import build
 from generator.config import load_config
 from generator.incremental.cache import body_store
 from generator.model import frontmatter
-from generator.model.load import parse_file
+from generator.model.content import parse_file
 from generator.output.write import MANIFEST, parse_manifest
 
 ROOT = Path(__file__).resolve().parent.parent

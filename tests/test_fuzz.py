@@ -28,8 +28,9 @@ from generator.convert.topics import load_vocabulary
 from generator.errors import InputError
 from generator.incremental.cache import body_store
 from generator.model import frontmatter
+from generator.model.article import ContentErrors
+from generator.model.content import parse_file
 from generator.model.gazetteer import load_gazetteer
-from generator.model.load import ContentErrors, parse_file
 from generator.output.markup import make_renderer
 
 settings.register_profile(
@@ -350,7 +351,7 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:
     path.write_text("---\ntitle: T\nx: " + "[" * 100_000 + "]" * 100_000 + "\n---\n", "utf-8")
     code = (
         "import sys; from pathlib import Path; from generator.incremental.cache import body_store;"
-        "from generator.errors import InputError; from generator.model.load import parse_file\n"
+        "from generator.errors import InputError; from generator.model.content import parse_file\n"
         "try: parse_file(Path(sys.argv[1]), 'content/deep.md', body_store(None), 'text')\n"
         "except InputError as e: print(e)"
     )

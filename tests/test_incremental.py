@@ -14,8 +14,8 @@ import pytest
 
 from generator.build import Builder
 from generator.config import load_config
-from generator.model import load
-from generator.model.load import ContentErrors
+from generator.incremental import loader
+from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output import write
 from tests.conftest import ROOT
@@ -173,7 +173,7 @@ def test_every_edit_matches_a_cold_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     # Small thresholds, so the worker-process paths of a cold build are exercised too.
-    monkeypatch.setattr(load, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 10)
     monkeypatch.setattr(write, "PARALLEL_MIN", 20)
     project = tmp_path / "project"
     write_corpus(project, 40)

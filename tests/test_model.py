@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.incremental.cache import body_store
-from generator.model.load import Article, Body
+from generator.model.article import Article, Body
 from generator.model.site import build_site, country_pairs, related_articles
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.incremental.cache import DeltaStore
-from generator.model.load import Article
+from generator.model.article import Article
 from generator.pages.plan import Page, Planner
 
 NAME = "plan.pickle"

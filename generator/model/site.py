@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from generator.model import urls
-from generator.model.load import Article
+from generator.model.article import Article
 
 TAXONOMIES = ("tag", "country", "section", "year", "pair")
 RELATED_COUNT = 4

@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.model import urls
-from generator.model.load import Article
+from generator.model.article import Article
 from generator.model.site import PAIR_SEPARATOR, Site, Term, pair_name
 
 TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
