@@ -14,11 +14,12 @@ from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from generator.build import Builder, plan
+from generator.build import Builder
 from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.model.article import Article, ContentErrors
 from generator.model.site import build_site
+from generator.pages.planning import plan
 
 EARLIEST_YEAR = 1949  # older dates in a portal of current news are typing mistakes
 

@@ -15,24 +15,24 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import folders
-from generator.build import (
-    BuildResult,
-    Say,
-    _convert_new_seeds,
-    _duplicate_urls,
-    _home_country,
-    _output_folder,
-    plan,
-    search_index,
-    select,
-)
 from generator.config import SiteConfig
 from generator.incremental.loader import ContentLoader
 from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output import write
 from generator.output.write import Derived, WriteStats
-from generator.pages.plan import Page
+from generator.pages.planning import plan
+from generator.pages.records import Page
+from generator.stages import (
+    BuildResult,
+    Say,
+    convert_new_seeds,
+    duplicate_urls,
+    home_country,
+    output_folder,
+    search_index,
+    select,
+)
 
 
 def build_plain(
@@ -54,18 +54,18 @@ def build_plain(
 
 def _build(config: SiteConfig, *, drafts: bool, future: bool, say: Say, warn: Say) -> BuildResult:
     started = time.perf_counter()
-    out = _output_folder(config)
-    _convert_new_seeds(config, say, warn)
+    out = output_folder(config)
+    convert_new_seeds(config, say, warn)
     loader = ContentLoader(config.path("content_dir"), None, config.allow_html, folders.shown)
     loaded, errors = loader.load()
-    errors += _duplicate_urls(loaded)
+    errors += duplicate_urls(loaded)
     if errors:
         raise ContentErrors(errors)
     articles = select(loaded, config, drafts=drafts, future=future)
     search = search_index(config, warn)
     if search is None and config.search:
         config = dataclasses.replace(config, search=False)  # no search page, no links to it
-    site = build_site(articles, _home_country(config))
+    site = build_site(articles, home_country(config))
     planned = plan(site, config)
     stats = write_whole(planned.pages, out, planned.render, search)
     return BuildResult.of(stats, site, started, out, search is not None)

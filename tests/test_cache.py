@@ -98,21 +98,21 @@ DATA = Path(__file__).resolve().parent.parent / "generator" / "data"
 def test_an_edited_data_file_is_a_changed_input(tmp_path: Path, name: str) -> None:
     # An editor adds an alias to countries.yaml: the next `portal build` must not stop at its
     # no-change check, and the gazetteer kept in .portal-cache/ must be made again.
-    from generator import build
     from generator.config import load_config
+    from generator.incremental import unchanged
     from generator.model import gazetteer
 
     (tmp_path / "site.yaml").write_text("title: T\nsearch: false\n")
     config = load_config(tmp_path / "site.yaml")
-    inputs, sources = build._inputs_key(config, False, False), gazetteer._sources_key()
+    inputs, sources = unchanged.inputs_key(config, False, False), gazetteer._sources_key()
     path = DATA / name
     stat = path.stat()
     # An edit seen by its stamp (the file's bytes stay: other tests read them).
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     try:
-        assert build._inputs_key(config, False, False) != inputs
+        assert unchanged.inputs_key(config, False, False) != inputs
         if name in ("countries.yaml", "places.yaml"):  # what the gazetteer is made of
             assert gazetteer._sources_key() != sources
     finally:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert build._inputs_key(config, False, False) == inputs
+    assert unchanged.inputs_key(config, False, False) == inputs

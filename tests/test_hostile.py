@@ -13,7 +13,7 @@ from generator.config import ConfigErrors, load_config
 from generator.errors import InputError
 from generator.model.article import ContentErrors
 from generator.output.write import write_site
-from generator.pages.plan import Page
+from generator.pages.records import Page
 from tests.test_build import build_project, make_project
 
 

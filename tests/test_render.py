@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.build import DEFAULT_THEME
 from generator.config import load_config
 from generator.output.render import Renderer
-from generator.pages.plan import Link, Page
+from generator.pages.records import Link, Page
+from generator.stages import DEFAULT_THEME
 from tests.conftest import ROOT
 
 

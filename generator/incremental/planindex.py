@@ -1,12 +1,12 @@
-"""Stage 4b: the plan of the last build, kept on disk, so that a new `portal build` process
-re-plans only the pages showing an article that changed.
+"""The plan-index strategy: the plan of the last build, kept on disk, so that a new
+`portal build` process plans only the pages showing an article that changed.
 
-Planning every page costs ~2 s at 10,000 articles, most of it fingerprinting: more than the rest
-of a one-article rebuild. But which pages exist and which articles each one shows depend only
-on the site's *structure*: the options, the static files and code, and each article's URL,
-date, section, countries, places and tags. While that is unchanged, a page changes only if the
-file of the article it is about changed, or the title or summary of an article whose card it
-shows, or its template: the index keeps each page's fingerprint without its template's part.
+Which pages exist and which articles each one shows depend only on the site's *structure*:
+the options, the static files and code, and each article's URL, date, section, countries,
+places and tags. While that is unchanged, a page changes only if the file of the article it
+is about changed, or the title or summary of an article whose card it shows, or its template:
+the index keeps each page's fingerprint without its template's part. docs/PERFORMANCE.md says
+what this saves.
 """
 
 from __future__ import annotations
@@ -17,9 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.incremental.cache import DeltaStore
+from generator.config import SiteConfig
+from generator.incremental.cache import DeltaStore, RelatedCache
 from generator.model.article import Article
-from generator.pages.plan import Page, Planner
+from generator.model.site import build_site
+from generator.pages.plan import Planner
+from generator.pages.planning import Plan, plan
+from generator.pages.records import Page
+from generator.stages import home_country
 
 NAME = "plan.pickle"
 FORMAT = 5
@@ -130,6 +135,27 @@ class PlanIndexStore:
         articles = {key[1]: value for key, value in entries.items() if key[0] == "article"}
         pages = [(key[1], *value) for key, value in entries.items() if key[0] == "page"]
         return PlanIndex(structure, articles, pages, entries.get(("templates",), {}))
+
+    def plan(
+        self,
+        articles: list[Article],
+        config: SiteConfig,
+        layouts_aside: str,
+        related: RelatedCache,
+    ) -> Plan:
+        """The site's plan, made from the index of the last build where it has the same
+        structure (`layouts_aside`: the inputs key but for content and templates); the index
+        is kept up to date."""
+        site = build_site(articles, home_country(config), related)
+        structure = structure_key(site.articles, layouts_aside)
+        previous = self.read(structure)
+        pages = plan(site, config, previous)
+        digest = pages.planner.template_digest
+        if previous is None or not previous.same_templates(digest):  # its fingerprints are old
+            self.write(structure, site.articles, pages.pages, digest)
+        elif any(p.template and p.context is not None for p in pages.pages):
+            self.update(previous, site.articles, pages.pages)
+        return pages
 
     def write(
         self,

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.output.markup import rebase_links
-from generator.pages.plan import Page
+from generator.pages.records import Page
 
 _REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _IMPORT = re.compile(r"""\{%-?\s*(?:import|from)\s+["']([^"']+)["']""")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.errors import InputError
-from generator.pages.plan import Page
+from generator.pages.records import Page
 from generator.workers import WorkerDied, in_workers
 
 MANIFEST = ".portal-manifest"

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.build import Builder, BuildResult
+from generator.build import Builder
 from generator.config import SiteConfig, load_config
 from generator.errors import InputError, InputErrors
 from generator.preview.serve import BuildState, make_server
 from generator.preview.watch import Watcher
+from generator.stages import BuildResult
 
 FULL_COLLECT_EVERY = 20  # rebuilds between full garbage collections (see _settle_memory)
 

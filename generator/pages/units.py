@@ -1,0 +1,97 @@
+"""What makes the site's pages: a unit per page or per list (whose unit makes all its pages
+and its feed), found by URL, so a part of the site can be planned on its own."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from generator.model import urls
+from generator.model.site import Term
+from generator.pages.records import Page
+from generator.pages.terms import TERM_TITLES, terms_context
+
+if TYPE_CHECKING:
+    from generator.pages.plan import Planner
+
+FEED_KINDS = ("tag", "country", "pair")
+# Makes, with a planner, the pages of a list (those whose URLs are given, or all) or a page.
+Unit = Callable[["Planner", Collection[str] | None], Iterable[Page]]
+
+
+def units_of(planner: Planner) -> dict[str, Unit]:
+    """What makes the pages, by the URL of a page or of the first page of a list (whose
+    unit makes all its pages and its feed), in the order of a whole plan. A unit names
+    its articles by position or term, not by holding them: planners of the same structure
+    share the map (incremental.amend.with_site)."""
+    site = planner.site
+    units: dict[str, Unit] = {}
+    for position, article in enumerate(site.articles):
+        units[article.url] = functools.partial(_article_unit, position=position)
+    units[""] = _home_unit
+    for kind, by_term in site.terms.items():
+        if kind in TERM_TITLES:  # pairs are listed on their countries' pages instead
+            units[urls.term_index(kind)] = functools.partial(_terms_unit, kind=kind)
+        for term in by_term:
+            units[term.url] = functools.partial(_term_unit, term=term)
+    units[urls.feed("")] = _home_feed_unit
+    single = {
+        "404.html": ("404.html", {"title": "Page not found"}),
+        "robots.txt": ("robots.txt", {}),
+    }
+    if planner.config.search:
+        single = {"search/": ("search.html", {"title": "Search"}), **single}
+    for url, (template, context) in single.items():
+        units[url] = functools.partial(_page_unit, url=url, template=template, context=context)
+    return units
+
+
+def _page_unit(
+    planner: Planner, only: Collection[str] | None, url: str, template: str, context: dict[str, Any]
+) -> list[Page]:
+    return [planner.page(url, template, context)]
+
+
+def _home_unit(planner: Planner, only: Collection[str] | None) -> Iterator[Page]:
+    return planner.listing("", "index.html", planner.site.articles, None, only=only)
+
+
+def _home_feed_unit(planner: Planner, only: Collection[str] | None) -> list[Page]:
+    return [planner.feed("", planner.config.title, planner.site.articles)]
+
+
+def _article_unit(planner: Planner, only: Collection[str] | None, position: int) -> list[Page]:
+    return [planner.article_page(planner.site.articles[position])]
+
+
+def _terms_unit(planner: Planner, only: Collection[str] | None, kind: str) -> list[Page]:
+    return [
+        planner.page(
+            urls.term_index(kind),
+            "terms.html",
+            terms_context(planner.site, planner.config, kind, planner.link, planner.home),
+        )
+    ]
+
+
+def _term_unit(planner: Planner, only: Collection[str] | None, term: Term) -> Iterator[Page]:
+    kind, items = term.kind, planner.site.terms[term.kind][term]
+    feeds = [planner.feed_link(term)] if kind in FEED_KINDS else []
+    extra = planner.term_extra(term, items)
+    yield from planner.listing(term.url, "term.html", items, term.name, extra, feeds, only)
+    if kind in FEED_KINDS and (only is None or urls.feed(term.url) in only):
+        yield planner.feed(term.url, f"{planner.config.title}: {term.name}", items)
+
+
+def list_of(url: str) -> str:
+    """The first page of the list a page or feed belongs to: 'tags/trade/page/3/' and
+    'tags/trade/feed.xml' -> 'tags/trade/' (other URLs are their own)."""
+    if url.endswith("feed.xml"):
+        return url[: -len("feed.xml")]
+    paged = _PAGED.fullmatch(url)
+    return paged[1] if paged else url
+
+
+_PAGED = re.compile(r"(.*)page/\d+/")  # urls.paged: the list's URL + 'page/N/'
