@@ -12,6 +12,13 @@ from functools import lru_cache
 
 from slugify import slugify
 
+# Pages of their own.
+HOME = ""
+SEARCH = "search/"
+SITEMAP = "sitemap.xml"
+NOT_FOUND = "404.html"
+ROBOTS = "robots.txt"
+
 # Kinds of term pages and the folder each lives in.
 TERM_FOLDERS = {
     "tag": "tags",

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import re
 import traceback
+import types
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -16,11 +17,23 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import InputError
+from generator.model import urls
 from generator.output.markup import rebase_links
 from generator.pages.records import Page
 
 _REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _IMPORT = re.compile(r"""\{%-?\s*(?:import|from)\s+["']([^"']+)["']""")
+
+
+# The URLs templates may ask for, from model/urls.py: never built by hand in a template.
+TEMPLATE_URLS = types.SimpleNamespace(
+    home=urls.HOME,
+    search=urls.SEARCH,
+    sitemap=urls.SITEMAP,
+    term=urls.term,
+    term_index=urls.term_index,
+    feed=urls.feed,
+)
 
 
 class Renderer:
@@ -58,6 +71,7 @@ class Renderer:
         self.env.filters["isodate"] = lambda d: d.isoformat()
         self.env.filters["longdate"] = lambda d: f"{d:%B} {d.day}, {d.year}"
         self.env.globals["asset"] = lambda name: base_path + asset_url(name)
+        self.env.globals["urls"] = TEMPLATE_URLS
         self.template_digest = cache(self._template_digest)
         self._ready: set[str] = set()
 

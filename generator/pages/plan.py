@@ -67,7 +67,7 @@ class Planner:
         """A page planned without its context (from the plan index), with it."""
         if page.context is not None:
             return page
-        if page.template == "sitemap.xml":
+        if page.url == urls.SITEMAP:
             return self.sitemap(list(self.pages()))
         # Its fingerprint is known: not worked out again (after a template change the render
         # workers make every page so, and fingerprints are a third of planning one).
@@ -169,9 +169,9 @@ class Planner:
         entries = [
             (p.url, by_url[p.article].date if p.article else None)
             for p in pages
-            if p.template and p.template.endswith(".html") and p.url != "404.html"
+            if p.template and p.template.endswith(".html") and p.url != urls.NOT_FOUND
         ]
-        return self.page("sitemap.xml", "sitemap.xml", {"entries": sorted(entries)})
+        return self.page(urls.SITEMAP, "sitemap.xml", {"entries": sorted(entries)})
 
     def page(
         self,

@@ -55,6 +55,7 @@ class SiteInfo:
     # Pages the masthead marks as the current one when shown on them; sorted, not a set: a
     # set's order (so its repr, so every fingerprint) would change from process to process.
     menu: tuple[str, ...]
+    links: tuple[Link, ...]  # the fixed menu entries (pages.terms.MENU), Home first
 
     def __hash__(self) -> int:
         return hash(self.title)  # see Card.__hash__: not the hundred links, twice per page

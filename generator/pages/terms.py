@@ -15,7 +15,15 @@ from generator.pages.records import Link, SiteInfo
 
 TERM_TITLES = {"tag": "Topics", "country": "Countries", "section": "Sections", "year": "Archive"}
 NAV_COUNTRIES = 12  # partner countries in the strip under the masthead
-MENU = frozenset({"", "countries/", "tags/", "archive/", "search/"})  # the masthead's fixed links
+# The masthead's fixed entries, in order (the sections come after Home); the footer's too,
+# but for Home and Search.
+MENU = (
+    Link("Home", ""),
+    Link("Countries", urls.term_index("country")),
+    Link("Topics", urls.term_index("tag")),
+    Link("Archive", urls.term_index("year")),
+    Link("Search", urls.SEARCH),
+)
 
 LinkOf = Callable[[Term], Link]  # the planner's one Link per term
 
@@ -113,7 +121,10 @@ def common_context(site: Site, config: SiteConfig, link: LinkOf) -> dict[str, An
             partners=tuple(link(t) for t, _ in countries[:NAV_COUNTRIES]),
             feed=Link(config.title, urls.feed()),
             search=config.search,
-            menu=tuple(sorted(MENU | {link(t).url for t, _ in sections + countries})),
+            menu=tuple(
+                sorted({m.url for m in MENU} | {link(t).url for t, _ in sections + countries})
+            ),
+            links=tuple(m for m in MENU if config.search or m.url != urls.SEARCH),
         )
     }
 

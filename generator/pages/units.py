@@ -30,7 +30,7 @@ def units_of(planner: Planner) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for position, article in enumerate(site.articles):
         units[article.url] = functools.partial(_article_unit, position=position)
-    units[""] = _home_unit
+    units[urls.HOME] = _home_unit
     for kind, by_term in site.terms.items():
         if kind in TERM_TITLES:  # pairs are listed on their countries' pages instead
             units[urls.term_index(kind)] = functools.partial(_terms_unit, kind=kind)
@@ -38,11 +38,11 @@ def units_of(planner: Planner) -> dict[str, Unit]:
             units[term.url] = functools.partial(_term_unit, term=term)
     units[urls.feed("")] = _home_feed_unit
     single = {
-        "404.html": ("404.html", {"title": "Page not found"}),
-        "robots.txt": ("robots.txt", {}),
+        urls.NOT_FOUND: ("404.html", {"title": "Page not found"}),
+        urls.ROBOTS: ("robots.txt", {}),
     }
     if planner.config.search:
-        single = {"search/": ("search.html", {"title": "Search"}), **single}
+        single = {urls.SEARCH: ("search.html", {"title": "Search"}), **single}
     for url, (template, context) in single.items():
         units[url] = functools.partial(_page_unit, url=url, template=template, context=context)
     return units
