@@ -21,9 +21,10 @@ from generator.incremental import planindex, unchanged
 from generator.incremental.amend import LastPlan, amend
 from generator.incremental.cache import RelatedCache
 from generator.incremental.loader import ContentLoader
+from generator.incremental.outputs import write_site
 from generator.incremental.unchanged import LastBuild
 from generator.model.article import Article, ContentErrors
-from generator.output.write import Derived, write_site
+from generator.output.write import Derived
 from generator.pages.planning import Plan
 from generator.stages import (
     BuildResult,

@@ -6,23 +6,16 @@ build to it, byte for byte."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
-import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from generator import folders
 from generator.config import SiteConfig
 from generator.incremental.loader import ContentLoader
 from generator.model.article import ContentErrors
 from generator.model.site import build_site
-from generator.output import write
-from generator.output.write import Derived, WriteStats
+from generator.output.write import write_whole
 from generator.pages.planning import plan
-from generator.pages.records import Page
 from generator.stages import (
     BuildResult,
     Say,
@@ -69,29 +62,3 @@ def _build(config: SiteConfig, *, drafts: bool, future: bool, say: Say, warn: Sa
     planned = plan(site, config)
     stats = write_whole(planned.pages, out, planned.render, search)
     return BuildResult.of(stats, site, started, out, search is not None)
-
-
-def write_whole(
-    pages: Sequence[Page],
-    out: Path,
-    render: Callable[[Page], bytes],
-    derived: Derived | None = None,
-) -> WriteStats:
-    """Render every page into a new folder beside `out`, with its manifest, and swap the two
-    in one step; no file of an earlier build is looked at or reused."""
-    write._recover(out)
-    write._check(out, pages)  # names inside the site, and never over a folder not ours
-    spare = out.parent / f".{out.name}.prev"
-    shutil.rmtree(spare, ignore_errors=True)
-    spare.mkdir(parents=True)
-    for page in pages:
-        data = page.data if page.data is not None else render(page)
-        write._write_file(f"{spare}{os.sep}{page.output}", data)
-    manifest = {page.output: page.fingerprint for page in pages}
-    if derived is not None:
-        for name, data in derived(spare).items():
-            write._write_file(f"{spare}{os.sep}{name}", data)
-            manifest[name] = hashlib.sha256(data).hexdigest()[:32]
-    write._write_manifest(spare, manifest)
-    write._swap(spare, out)
-    return WriteStats(len(pages), sum(page.data is None for page in pages), len(manifest))

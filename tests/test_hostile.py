@@ -11,8 +11,8 @@ import pytest
 
 from generator.config import ConfigErrors, load_config
 from generator.errors import InputError
+from generator.incremental.outputs import write_site
 from generator.model.article import ContentErrors
-from generator.output.write import write_site
 from generator.pages.records import Page
 from tests.test_build import build_project, make_project
 
