@@ -358,20 +358,20 @@ def test_manifest_cut_short_by_a_kill_is_swept(tmp_path: Path) -> None:
 DYING_WORKER = """
 import os, sys
 from pathlib import Path
-import generator.incremental.outputs as outputs
+import generator.incremental.rendering as rendering
 from generator.build import build
 from generator.config import load_config
 from generator.errors import InputError
 
 parent = os.getpid()
-render_chunk = outputs._render_chunk
+render_chunk = rendering._render_chunk
 
 def dying(bounds):
     if os.getpid() != parent:
         os.kill(os.getpid(), 9)  # as the kernel kills the biggest process when memory runs out
     return render_chunk(bounds)
 
-outputs._render_chunk = dying
+rendering._render_chunk = dying
 try:
     build(load_config(Path(sys.argv[1]) / "site.yaml"), say=print, warn=print)
 except InputError as error:

@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import Builder
 from generator.config import load_config
-from generator.incremental import loader, outputs
+from generator.incremental import loader, rendering
 from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output import write
@@ -174,7 +174,7 @@ def test_every_edit_matches_a_cold_build(
 ) -> None:
     # Small thresholds, so the worker-process paths of a cold build are exercised too.
     monkeypatch.setattr(loader, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(outputs, "PARALLEL_MIN", 20)
+    monkeypatch.setattr(rendering, "PARALLEL_MIN", 20)
     project = tmp_path / "project"
     write_corpus(project, 40)
     keep = mode != "new process each build"  # the preview's builder amends its last plan

@@ -1,0 +1,97 @@
+"""Rendering pages into the spare output folder: a page whose bytes equal the published file's
+is linked to it instead; many pages are spread over one forked process per core."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.errors import InputError
+from generator.incremental.hardlinks import link, same_bytes
+from generator.output.write import Progress, write_file
+from generator.pages.records import Page
+from generator.workers import WorkerDied, in_workers
+
+# Above this many pages to render, rendering is spread over one process per core.
+PARALLEL_MIN = 400
+
+
+def render_all(
+    pages: list[Page],
+    out: Path,
+    spare: Path,
+    render: Callable[[Page], bytes],
+    progress: Progress,
+    fresh: bool,
+) -> int:
+    """Render pages into the spare folder; returns how many went through a template."""
+    templated = sum(page.data is None for page in pages)
+    if templated >= PARALLEL_MIN and hasattr(os, "fork"):
+        return _render_in_workers(pages, out, spare, render, progress, fresh)
+    for done, page in enumerate(pages, start=1):
+        put(out, spare, page, render, fresh)
+        progress(done, len(pages))
+    return templated
+
+
+def put(out: Path, spare: Path, page: Page, render: Callable[[Page], bytes], fresh: bool) -> None:
+    data = page.data if page.data is not None else render(page)
+    name = page.output
+    # Plain strings, as in hardlinks.link: after a template change this runs for every page.
+    if same_bytes(f"{out}{os.sep}{name}", data) and link(out, spare, name):
+        return  # same bytes as published: share the file, keep its date
+    target = f"{spare}{os.sep}{name}"
+    if fresh:
+        # A spare folder this build made holds no file shared with the published one, and a
+        # killed build leaves it without a manifest (swept next time): write in place. A cold
+        # build at 10,000 articles saves 25,000 renames.
+        write_file(target, data)
+        return
+    folder, _, base = target.rpartition(os.sep)
+    temporary = f"{folder}{os.sep}.{base}.tmp"
+    write_file(temporary, data)
+    os.replace(temporary, target)
+
+
+_job: tuple[Path, Path, Callable[[Page], bytes], list[Page], bool] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> int:
+    assert _job is not None
+    out, spare, render, pages, fresh = _job
+    for page in pages[bounds[0] : bounds[1]]:
+        put(out, spare, page, render, fresh)
+    return bounds[1] - bounds[0]
+
+
+def _render_in_workers(
+    pages: list[Page],
+    out: Path,
+    spare: Path,
+    render: Callable[[Page], bytes],
+    progress: Progress,
+    fresh: bool,
+) -> int:
+    """Forked workers inherit the pages and templates; each renders and writes a share."""
+    import gc
+
+    global _job
+    _job = (out, spare, render, pages, fresh)
+    # Forked workers share the parent's memory until they write to it; a collection in a
+    # worker writes to every object it scans, so copies the heap page by page. Frozen objects
+    # are not scanned (~0.3 s of a cold build at 10,000 articles).
+    gc.freeze()
+    chunk = 64
+    bounds = [(start, min(start + chunk, len(pages))) for start in range(0, len(pages), chunk)]
+    done = 0
+    try:
+        for count in in_workers(_render_chunk, bounds):
+            done += count
+            progress(done, len(pages))
+    except WorkerDied as died:
+        raise InputError(str(out), f"{died}; nothing was published") from None
+    finally:
+        _job = None
+        gc.unfreeze()
+    return sum(page.data is None for page in pages)
