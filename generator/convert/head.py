@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from generator.convert import furniture, lines
+from generator.convert.body import body_start, is_index
 from generator.convert.captions import caption_of
 from generator.convert.datelines import (
-    date_glued_to_text,
     date_glued_to_title,
     is_bad_date,
     is_date_line,
@@ -21,7 +21,6 @@ from generator.convert.text import Block
 from generator.convert.titles import (
     alphabetic_words,
     best_title,
-    headline_like,
     section_label_like,
     title_from_paragraph,
 )
@@ -48,7 +47,7 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     blocks = [Block(lines.without_tail(b.text), b.line) for b in blocks]
     kinds = [_kind(b.text, layout) for b in blocks]
     kept = [b for b, kind in zip(blocks, kinds, strict=True) if kind is None]
-    start = _body_start(kept)
+    start = body_start(kept)
     if start is None:
         raise InputError(path, _NO_TEXT)
     at = blocks.index(kept[start])
@@ -57,7 +56,7 @@ def read_article(blocks: list[Block], layout: Layout, path: str) -> RawArticle:
     _read_foot(head, body, layout)
     if not body:
         raise InputError(path, _NO_TEXT)
-    if _is_index(kept):
+    if is_index(kept):
         raise InputError(path, "an index page (dated headlines with one-line blurbs), no article")
     review: list[str] = []
     title, at_title, body = _headline(head, body, len(kept), review)
@@ -146,66 +145,7 @@ def _kind(text: str, layout: Layout) -> str | None:
     return lines.furniture_kind(text)
 
 
-def _body_start(blocks: list[Block]) -> int | None:
-    """The first block of article text (or a photo caption, which comes with it); failing
-    that, the first block after the headline, however short."""
-    starts = [
-        index
-        for index, block in enumerate(blocks)
-        if not _is_head_line(block.text)
-        and (lines.is_text(block.text) or (index and caption_of(block.text)))
-    ]
-    for index in starts:
-        # A tagline or a ticker may read like a sentence: the article follows a headline,
-        # so a sentence with none before it, but one just after, is not the article yet.
-        if any(_holds_headline(b.text) for b in blocks[:index]):
-            return index
-        if not any(_holds_headline(b.text) for b in blocks[index + 1 : index + 4]):
-            return index
-    if starts:
-        return starts[0]
-    # A short article: the headline, then a line or two; not an index's list of headlines.
-    others = [index for index, block in enumerate(blocks) if not _is_head_line(block.text)]
-    return others[1] if 1 < len(others) <= _SHORT_ARTICLE_BLOCKS else None
-
-
-_SHORT_ARTICLE_BLOCKS = 4
 _SECTION_MAX_WORDS = 2
-
-
-_INDEX_MIN_DATED = 3
-
-
-def _is_index(blocks: list[Block]) -> bool:
-    """A list of stories, not an article: three or more dated items after the first blurb,
-    one soon after it (an article's paragraphs run on undated), every blurb one sentence."""
-    dated = [is_date_line(b.text) or date_glued_to_text(b.text) for b in blocks]
-    texts = [i for i, b in enumerate(blocks) if lines.is_text(b.text)]
-    if not texts:
-        return False
-    first = texts[0]
-    if sum(dated[first + 1 :]) < _INDEX_MIN_DATED or not any(dated[first + 1 : first + 4]):
-        return False
-    return all(len(re.findall(r"[.!?](?:\s|$)", blocks[i].text)) <= 1 for i in texts)
-
-
-def _holds_headline(text: str) -> bool:
-    """A line that is, or carries, a headline ("date 2023-06-21 Headline", "Headline|Updated")."""
-    if date_glued_to_title(text) or title_with_date(text):
-        return True
-    return headline_like(text) and not _is_head_line(text) and not lines.is_text(text)
-
-
-def _is_head_line(text: str) -> bool:
-    """A line only a page's head holds: a byline, a date line, a breadcrumb, an outlet."""
-    return bool(
-        lines.byline(text)
-        or lines.section_label(text)
-        or is_date_line(text)
-        or is_bad_date(text)
-        or lines.breadcrumb(text)
-        or lines.outlet(text)
-    )
 
 
 def _read_head(head: list[Block], kinds: list[str | None], layout: Layout) -> _Head:

@@ -69,18 +69,7 @@ def convert(
         if not targets:
             return report
     wanted = {_real(t) for t in targets}
-    parsed: dict[Path, _Parsed] = {}
-    for seed in sorted({*corpus, *targets}):
-        try:
-            parsed[_real(seed)] = _parse(seed)
-        except InputError as error:
-            if _real(seed) in wanted:
-                report.errors.append(str(error))
-                warn(str(error))
-        except OSError as error:
-            if _real(seed) in wanted:
-                report.errors.append(str(folders.unreadable(folders.shown(seed), seed, error)))
-                warn(report.errors[-1])
+    parsed = _parse_all(sorted({*corpus, *targets}), wanted, report, warn)
     recurring = furniture.recurring_blocks((p.raw.layout, p.raw.body) for p in parsed.values())
     _say_copies(list(parsed.values()), wanted, say)
     content_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +92,26 @@ def convert(
             ledger.place(content_dir, name, origin, data, entries, force, report, say, journal)
     ledger.write_ledger(content_dir, entries)
     return report
+
+
+def _parse_all(
+    seeds: list[Path], wanted: set[Path], report: Report, warn: Say
+) -> dict[Path, _Parsed]:
+    """Every seed read, by its real path; the problems of the `wanted` ones reported (the
+    others are read only for the furniture their site repeats)."""
+    parsed: dict[Path, _Parsed] = {}
+    for seed in seeds:
+        try:
+            parsed[_real(seed)] = _parse(seed)
+        except InputError as error:
+            if _real(seed) in wanted:
+                report.errors.append(str(error))
+                warn(str(error))
+        except OSError as error:
+            if _real(seed) in wanted:
+                report.errors.append(str(folders.unreadable(folders.shown(seed), seed, error)))
+                warn(report.errors[-1])
+    return parsed
 
 
 def _say_copies(parsed: list[_Parsed], wanted: set[Path], say: Say) -> None:

@@ -79,19 +79,9 @@ def bar_chart_svg(
     labels = []
     for i, (label, count) in enumerate(bars):
         x = LEFT + i * step
-        h = count / top * plot_h
         name = escape(f"{label}: {count} {unit if count == 1 else unit + 's'}")
-        rect = f'<rect x="{_n(x + gap / 2)}" y="{_n(base - h)}" width="{_n(step - gap)}"'
-        rect += f' height="{_n(h)}"'
         url = url_of(label) if url_of is not None and count else None
-        if url:
-            # A transparent full-height target, so that short bars are easy to hover and click.
-            hit = f'<rect x="{_n(x)}" y="{TOP}" width="{_n(step)}" height="{plot_h}"'
-            hit += ' fill="transparent"/>'
-            link = f'<a href="{escape(url)}" aria-label="{name}">'
-            out.append(f"{link}<title>{name}</title>{hit}{rect}/></a>")
-        else:
-            out.append(f"{rect}><title>{name}</title></rect>")
+        out.append(_bar(x, step, gap, count / top * plot_h, name, url))
         if i in shown:
             text = shown[i]
             labels.append(
@@ -102,6 +92,20 @@ def bar_chart_svg(
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}" stroke="{INK}"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _bar(x: float, step: float, gap: float, h: float, name: str, url: str | None) -> str:
+    """One bar, `h` high, at `x` in a slot `step` wide; linked to `url` if there is one."""
+    base = HEIGHT - BOTTOM
+    rect = f'<rect x="{_n(x + gap / 2)}" y="{_n(base - h)}" width="{_n(step - gap)}"'
+    rect += f' height="{_n(h)}"'
+    if not url:
+        return f"{rect}><title>{name}</title></rect>"
+    # A transparent full-height target, so that short bars are easy to hover and click.
+    hit = f'<rect x="{_n(x)}" y="{TOP}" width="{_n(step)}" height="{HEIGHT - TOP - BOTTOM}"'
+    hit += ' fill="transparent"/>'
+    link = f'<a href="{escape(url)}" aria-label="{name}">'
+    return f"{link}<title>{name}</title>{hit}{rect}/></a>"
 
 
 def _describe(bars: Sequence[tuple[str, int]], total: int, unit: str) -> str:

@@ -50,22 +50,13 @@ def world_map_svg(
     """
     world = _world()
     shapes: dict[str, dict[str, Any]] = world["countries"]
-    partners: list[tuple[str, str, int]] = []  # (name, iso3, count), most articles first
-    for name, count in counts.items():
-        code = _iso3_of(name)
-        if count > 0 and code in shapes and name != home:
-            partners.append((name, code, count))
-    partners.sort(key=lambda p: (-p[2], p[0]))
+    partners = _partners(counts, shapes, home)
     breaks = _breaks(max((p[2] for p in partners), default=0))
     home_code = _iso3_of(home) if home else None
     drawn = {code for _, code, _ in partners} | {home_code}
     # Every other country goes into one path: its subpaths still draw each border.
     base = "".join(s["d"] for code, s in sorted(shapes.items()) if code not in drawn)
     width, height = world["width"], world["height"]
-    listed = ", ".join(f"{name} {_articles(count)}" for name, _, count in partners)
-    desc = f"{len(partners)} partner countries shaded by number of articles" + (
-        f": {listed}." if listed else "."
-    )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%"'
         # No role="img": it would hide the country links from assistive technology (its children
@@ -73,7 +64,7 @@ def world_map_svg(
         f' aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc"'
         f' class="world-map-svg" font-family="inherit">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>',
+        f'<desc id="{id_prefix}-desc">{escape(_description(partners))}</desc>',
         f'<g stroke="#fff" stroke-width=".5" stroke-linejoin="round">'
         f'<path fill="{LAND}" d="{base}{world["other"]}"/>',
     ]
@@ -101,6 +92,26 @@ def world_map_svg(
         out.append(_legend(breaks, height))
     out.append("</svg>")
     return "".join(out)
+
+
+def _description(partners: list[tuple[str, str, int]]) -> str:
+    listed = ", ".join(f"{name} {_articles(count)}" for name, _, count in partners)
+    shaded = f"{len(partners)} partner countries shaded by number of articles"
+    return shaded + (f": {listed}." if listed else ".")
+
+
+def _partners(
+    counts: Mapping[str, int], shapes: dict[str, dict[str, Any]], home: str | None
+) -> list[tuple[str, str, int]]:
+    """(name, ISO 3166 alpha-3 code, count) of the partner countries the map can draw, most
+    articles first."""
+    partners = []
+    for name, count in counts.items():
+        code = _iso3_of(name)
+        if count > 0 and code in shapes and name != home:
+            partners.append((name, code, count))
+    partners.sort(key=lambda p: (-p[2], p[0]))
+    return partners
 
 
 def _link(name: str, url_of: Callable[[str], str | None], label: str, body: str) -> str:

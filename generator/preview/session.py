@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from generator.build import Builder
 from generator.config import SiteConfig, load_config
 from generator.errors import InputError, InputErrors
-from generator.preview.serve import BuildState, make_server
+from generator.preview.serve import BuildState, PreviewServer, make_server
 from generator.preview.watch import Watcher
 from generator.stages import BuildResult
 
@@ -89,8 +89,8 @@ class Preview:
     def _settle_memory(self) -> None:
         """Keep the garbage collector off what the builder holds between rebuilds.
 
-        The plan of a 10,000-article site is ~250,000 objects: a full collection scans them
-        all (~150 ms) at moments of its choosing, often in the middle of a 60 ms rebuild.
+        A big site's plan is hundreds of thousands of objects: a full collection scans them
+        all at moments of its choosing, often in the middle of a rebuild (docs/PERFORMANCE.md).
         Frozen objects are not scanned; every FULL_COLLECT_EVERY rebuilds everything is
         collected once, so cycles left by replaced plans (Jinja environments) are freed."""
         self._rebuilds += 1
@@ -134,31 +134,13 @@ def run(
     """Build, watch, rebuild (and serve) until Ctrl-C or `stop` is set. `ready` is given the
     URL once serving, `watching` the watcher (whose `flush` tells when a change is done)."""
     stop = stop or threading.Event()
-    scratch = None
-    if serve and out is None:
-        # The preview's URLs point at the loopback server: keep them out of site/.
-        scratch = Path(tempfile.mkdtemp(prefix="portal-serve-"))
-        out = str(scratch / "site")
-    if out is not None:
-        config = dataclasses.replace(config, output_dir=out)
+    config, scratch = _with_output(config, serve, out)
     state = BuildState()
     server = None
     if serve:
-        base_path = _base_path(config.base_url)
-        root = config.path("output_dir").resolve()
-        server = make_server(root, host, port, base_path, state)
-        actual = f"http://{host}:{server.server_address[1]}{base_path}"
-        config = dataclasses.replace(config, base_url=actual)
-    preview = Preview(
-        config,
-        config_path,
-        drafts=drafts,
-        future=future,
-        say=say,
-        warn=warn,
-        state=state,
-        private_output=scratch is not None,
-    )
+        server, config = _server(config, host, port, state)
+    preview = Preview(config, config_path, drafts=drafts, future=future, say=say, warn=warn,
+                      state=state, private_output=scratch is not None)  # fmt: skip
     preview.rebuild()
     watcher = Watcher(preview.watched(), preview.rebuild, ignore=[config.path("output_dir")])
     watcher.start()
@@ -185,6 +167,32 @@ def run(
             shutil.rmtree(scratch, ignore_errors=True)
         gc.unfreeze()  # the preview is over: its objects may be collected again
     return 0
+
+
+def _with_output(
+    config: SiteConfig, serve: bool, out: str | None
+) -> tuple[SiteConfig, Path | None]:
+    """The config with the output folder the preview writes, and the temporary folder that
+    holds it (None when it is the user's): a served preview's URLs point at the loopback
+    server, so they are kept out of site/."""
+    scratch = None
+    if serve and out is None:
+        scratch = Path(tempfile.mkdtemp(prefix="portal-serve-"))
+        out = str(scratch / "site")
+    if out is not None:
+        config = dataclasses.replace(config, output_dir=out)
+    return config, scratch
+
+
+def _server(
+    config: SiteConfig, host: str, port: int, state: BuildState
+) -> tuple[PreviewServer, SiteConfig]:
+    """The preview's HTTP server, and the config with the base URL it serves."""
+    base_path = _base_path(config.base_url)
+    root = config.path("output_dir").resolve()
+    server = make_server(root, host, port, base_path, state)
+    actual = f"http://{host}:{server.server_address[1]}{base_path}"
+    return server, dataclasses.replace(config, base_url=actual)
 
 
 def _base_path(base_url: str) -> str:
