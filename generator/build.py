@@ -57,7 +57,7 @@ class Builder:
         self.private_output = private_output
         self.drafts = drafts
         self.future = future
-        # Re-indexing for search reads every article page (tens of seconds at 10,000):
+        # Re-indexing for search reads every article page (docs/PERFORMANCE.md):
         # the preview turns this off after its first build, `portal build` never does.
         self.refresh_search = True
         self._last: LastPlan | None = None  # watch mode: what the last build planned
@@ -181,8 +181,8 @@ def build(
 @contextlib.contextmanager
 def _collection_paused() -> Iterator[None]:
     """No cyclic garbage collection while the model and the plan are made, and none over what
-    they made afterwards (frozen): at 10,000 articles they are ~500,000 objects, scanned again
-    by every full collection their making triggers, ~0.2 s of a one-article rebuild.
+    they made afterwards (frozen): hundreds of thousands of objects on a big site, scanned
+    again by every full collection their making triggers.
     Reference counting still frees what they drop; render workers collect as usual."""
     enabled = gc.isenabled()
     gc.disable()

@@ -33,7 +33,7 @@ def in_workers(
     A concurrent.futures pool, not multiprocessing.Pool: when a worker dies (the kernel kills
     the biggest process when memory runs out), Pool waits forever for its lost task; this pool
     breaks, and the build stops with WorkerDied."""
-    # Imported here: a rebuild that needs no workers does not pay for them (~15 ms).
+    # Imported here: a rebuild that needs no workers does not pay for importing them.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

@@ -1,4 +1,4 @@
-"""Stage 1, convert: raw collected articles (seeds/*.txt) -> content/*.md, one module per step.
+"""Raw collected articles (seeds/*.txt) -> content/*.md, one module per step.
 
 text (decode, blocks) -> head (title, date, byline, section; with dates, datelines, titles,
 lines, captions and the site rules of sites) -> furniture (what the site adds) -> fields (front

@@ -1,4 +1,4 @@
-"""Stage 1: seeds/*.txt -> content/*.md, never overwriting what an editor changed.
+"""Seeds/*.txt -> content/*.md, never overwriting what an editor changed.
 
 A ledger (`content/.convert.json`) records, for every content file convert wrote, its seed and
 the SHA-256 of the bytes written. A file whose bytes no longer match was edited: it is kept.

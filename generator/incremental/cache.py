@@ -137,7 +137,7 @@ def body_store(path: Path | None) -> BodyStore:
 
 class DeltaStore:
     """A dict kept as a pickle, with what changed since in a second, small pickle: saving one
-    changed entry of 10,000 does not write all of them again (~0.2 s per build at 10,000).
+    changed entry does not write all of them again.
 
     The delta names the base it amends (a random token), so a base written by another process
     in between is never amended by a stale delta. When the delta would hold more than a tenth

@@ -12,7 +12,7 @@ from pathlib import Path
 def link(source_root: Path, target_root: Path, name: str) -> bool:
     """Put a hard link to source_root/name at target_root/name; False if there is no source.
     Plain strings and the fewest system calls: after a template change, the next build links
-    back 25,000 files."""
+    back every page."""
     source = f"{source_root}{os.sep}{name}"
     target = f"{target_root}{os.sep}{name}"
     folder, _, base = target.rpartition(os.sep)
@@ -63,7 +63,7 @@ def remove_stale(spare: Path, wanted: dict[str, str], held: dict[str, str], swee
             for p in spare.rglob("*")
             if p.is_file() and p.relative_to(spare).as_posix() not in wanted
         ]
-    elif held.keys() <= wanted.keys():  # as a rule: no set of 25,000 names made
+    elif held.keys() <= wanted.keys():  # as a rule: no set of every name made
         return
     else:
         stale = [spare / name for name in held.keys() - wanted.keys()]

@@ -75,7 +75,7 @@ class ContentLoader:
             self._index.write(current, changed=changed)  # the few entries that changed, as a rule
             self._known = current
         if changed is None or current.keys() != known.keys():
-            self._order = sorted(current)  # sorting 10,000 names costs a few milliseconds
+            self._order = sorted(current)  # only when the files are not the same
             self._articles = [current[key][1] for key in self._order]
             self._position = {}
         else:  # the same files: the few changed articles put in place of their old versions
@@ -103,7 +103,7 @@ class ContentLoader:
         sees the new one and reads it again. Entries no one can read go to `problems`."""
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
-        # Names as strings, not Path objects (10,000 of them).
+        # Names as strings, not Path objects: one per content file.
         with os.scandir(self.content) as listing:
             entries = list(listing)
         for listed in entries:
@@ -167,7 +167,7 @@ class ContentLoader:
     ) -> tuple[dict, list, set[str]]:
         """The last load's files with `keys` looked at again: those the watcher names (created,
         edited or deleted) and those that could not be read. The others are not listed or
-        stat'ed (10,000 calls)."""
+        stat'ed (a call per content file)."""
         current = dict(known)
         pending: list[tuple[Path, Stamp]] = []
         changed: set[str] = set()

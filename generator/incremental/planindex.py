@@ -175,7 +175,7 @@ class PlanIndexStore:
     def update(self, previous: PlanIndex, articles: Sequence[Article], pages: list[Page]) -> None:
         """Keep the index read as `previous` with the pages planned again in `pages` (those
         with a context) and the articles that changed: a one-article edit writes a few
-        entries, without going through 35,000."""
+        entries, without going through all of them."""
         changes: dict[tuple[str, ...], object] = {
             ("page", p.url): (p.template, p.content, p.fingerprint, p.cards, p.article)
             for p in pages

@@ -44,8 +44,8 @@ def put(out: Path, spare: Path, page: Page, render: Callable[[Page], bytes], fre
     target = f"{spare}{os.sep}{name}"
     if fresh:
         # A spare folder this build made holds no file shared with the published one, and a
-        # killed build leaves it without a manifest (swept next time): write in place. A cold
-        # build at 10,000 articles saves 25,000 renames.
+        # killed build leaves it without a manifest (swept next time): write in place, without
+        # a rename per file.
         write_file(target, data)
         return
     folder, _, base = target.rpartition(os.sep)
@@ -80,7 +80,7 @@ def _render_in_workers(
     _job = (out, spare, render, pages, fresh)
     # Forked workers share the parent's memory until they write to it; a collection in a
     # worker writes to every object it scans, so copies the heap page by page. Frozen objects
-    # are not scanned (~0.3 s of a cold build at 10,000 articles).
+    # are not scanned.
     gc.freeze()
     chunk = 64
     bounds = [(start, min(start + chunk, len(pages))) for start in range(0, len(pages), chunk)]

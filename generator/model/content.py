@@ -1,4 +1,4 @@
-"""Stage 2: a content file -> Article, validated against the front matter schema.
+"""A content file -> Article, validated against the front matter schema.
 
 Every problem of every file is collected, so one run shows them all.
 """

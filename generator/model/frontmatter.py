@@ -19,7 +19,7 @@ MAX_ALIASED = 10_000
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader (the C one, ~8x faster, when present), keeping impossible dates as text.
+    """The safe loader (the C one, much faster, when present), keeping impossible dates as text.
 
     YAML reads 2021-02-30 as a timestamp and fails without a line number; kept as text, the
     schema check reports it with its file, line and key.

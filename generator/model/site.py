@@ -1,4 +1,4 @@
-"""Stage 3: Articles -> Site: sorted, grouped into taxonomies, linked. Pure functions, no I/O."""
+"""Articles -> Site: sorted, grouped into taxonomies, linked. Pure functions, no I/O."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def build_site(
     """Sort and group the articles (the home country is left out of related-article scoring)."""
     ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
     related = _cached_related(ordered, home_country, related_cache)
-    # Filed by name first: the few hundred names are slugged once, not 120,000 times.
+    # Filed by name first: each of the few hundred names is slugged once, not once per use.
     by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, article in enumerate(ordered):
         for kind, names in article_terms(article).items():
@@ -147,7 +147,7 @@ def build_site(
 def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
     """The site with some articles replaced by new versions that are filed and ordered the
     same (same URL, date, section, countries, places and tags): only what holds them changes.
-    A title edit in watch mode costs this, not a new model of 10,000 articles."""
+    A title edit in watch mode costs this, not a new model of the whole site."""
     # The old versions, by identity: finding them in tuples is done in C, not per article.
     old = {id(a): changed[a.url] for a in site.articles if a.url in changed}
 
@@ -220,8 +220,8 @@ def related_articles(
     position = {key: {i: n for n, i in enumerate(items)} for key, items in postings.items()}
     related: dict[str, tuple[Article, ...]] = {}
     for index, article in enumerate(ordered):
-        # Each candidate once per weight unit, counted in C: at 10,000 articles this loop
-        # sees ~3 million candidates, too many for a Python-level `scores[i] += w`.
+        # Each candidate once per weight unit, counted in C: a big site has millions of
+        # candidates, too many for a Python-level `scores[i] += w`.
         candidates: list[int] = []
         for key in _related_keys(article, home_country):
             items = postings[key]

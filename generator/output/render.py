@@ -1,4 +1,4 @@
-"""Stage 5a: Page -> bytes with the theme's Jinja templates (a site's templates/ override them)."""
+"""Page -> bytes with the theme's Jinja templates (a site's templates/ override them)."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ _COMPILED_WITH = f"jinja2 {jinja2.__version__}; autoescape html xml; trim lstrip
 
 def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
     """Templates compiled by earlier builds, kept in the cache folder (Jinja checks each one's
-    source): compiling the templates of an article page takes a new process ~80 ms."""
+    source): a new process would otherwise compile every template it uses again."""
     key = hashlib.sha256(_COMPILED_WITH.encode("utf-8")).hexdigest()[:12]
     folder = cache_dir / f"templates-{key}"
     try:
@@ -163,8 +163,8 @@ _new_str = str.__new__
 
 
 def quick_escape(value: object) -> Markup:
-    """markupsafe.escape, the same result in less time for what templates output most (~80
-    values per page, ~15% of the time of rendering one): markup as it is (a str is
+    """markupsafe.escape, the same result in less time for what templates output most (the
+    dozens of values of every page): markup as it is (a str is
     immutable: no copy needed), text and whole numbers without markupsafe's checks."""
     kind = type(value)
     if kind is Markup:

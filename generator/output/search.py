@@ -12,7 +12,7 @@ from pathlib import Path
 
 PREFIX = "pagefind/"
 # Only article pages are indexed: lists and term pages would repeat every headline as a result,
-# and at 10,000 articles reading them doubles Pagefind's time.
+# and reading them would double Pagefind's time.
 ARTICLE_PAGES = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
 _ARTICLE_PAGE = re.compile(r"\d{4}/\d{2}/[^/]+/index\.html")
 

@@ -1,4 +1,4 @@
-"""Stage 4: Site -> Pages. Every output file is a Page with its URL, template, context and a
+"""Site -> Pages. Every output file is a Page with its URL, template, context and a
 fingerprint of everything it shows, so the writer renders only the pages that changed.
 """
 

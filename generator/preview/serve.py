@@ -1,4 +1,4 @@
-"""Stage 6b: the preview server. Serves the output folder on loopback, under the site's base
+"""The preview server. Serves the output folder on loopback, under the site's base
 path, and adds a live-reload script to HTML responses (never to the files themselves).
 """
 

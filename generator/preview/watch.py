@@ -1,4 +1,4 @@
-"""Stage 6a: watchdog events -> debounced rebuilds. The builder is passed in as a callable."""
+"""Watchdog events -> debounced rebuilds. The builder is passed in as a callable."""
 
 from __future__ import annotations
 
