@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import folders
 from generator.errors import InputError
@@ -65,7 +65,7 @@ class ContentLoader:
         else:
             current, pending = self._scan(known, stamps or {}, errors)
             changed = None
-        for path, stamp, article, problems in self._parse(sorted(pending)):
+        for path, stamp, article, problems, _ in self._parse(sorted(pending)):
             if article is not None:
                 current[str(path)] = (stamp, article)
             else:
@@ -186,17 +186,18 @@ class ContentLoader:
                 changed.add(key)
         return current, pending, changed
 
-    def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Any]:
+    def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Parsed]:
+        """The files parsed, their bodies rendered into the store where it lacks them."""
         if len(pending) < PARALLEL_MIN:
             results = [
                 _parse_one(p, s, self.shown(p), self.store, self.variant, self._is_bundle(str(p)))
                 for p, s in pending
             ]
-            parsed = [(r[2], r[4]) for r in results if r[2] is not None]
-            stored = self.store.has(article.body.key for article, _ in parsed)
-            new = [(a, text) for a, text in parsed if a.body.key not in stored]
+            parsed = [r for r in results if r.article is not None]
+            stored = self.store.has(r.article.body.key for r in parsed if r.article)
+            new = [r for r in parsed if r.article and r.article.body.key not in stored]
             render = _renderer(self.variant) if new else None
-            bodies = {a.body.key: render(text) for a, text in new} if render else {}
+            bodies = {r.article.body.key: render(r.body) for r in new if r.article and render}
         else:
             try:
                 results = _parse_in_workers(
@@ -204,21 +205,32 @@ class ContentLoader:
                 )
             except WorkerDied as died:
                 raise InputError(str(self.content), str(died)) from None
-            bodies = {r[2].body.key: r[4] for r in results if r[2] is not None}
+            bodies = {r.article.body.key: r.body for r in results if r.article is not None}
         self.store.put(bodies)
-        return [r[:4] for r in results]
+        return results
+
+
+class Parsed(NamedTuple):
+    """One content file parsed: its article, or the problems that kept it from being one.
+    `body` is its Markdown, or (from a worker) the HTML rendered from it."""
+
+    path: Path
+    stamp: Stamp
+    article: Article | None
+    problems: list[InputError]
+    body: str
 
 
 def _parse_one(
     path: Path, stamp: Stamp, shown: str, store: BodyStore, variant: str, bundle: bool
-) -> tuple[Path, Stamp, Article | None, list[InputError], str]:
+) -> Parsed:
     try:
         article, body = parse_file(path, shown, store, variant, bundle)
-        return path, stamp, article, [], body
+        return Parsed(path, stamp, article, [], body)
     except ContentErrors as problem:
-        return path, stamp, None, problem.errors, ""
+        return Parsed(path, stamp, None, problem.errors, "")
     except InputError as problem:
-        return path, stamp, None, [problem], ""
+        return Parsed(path, stamp, None, [problem], "")
 
 
 def _renderer(variant: str) -> Any:
@@ -227,10 +239,10 @@ def _renderer(variant: str) -> Any:
     return make_renderer(allow_html=variant == "html")
 
 
-def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str, bool]) -> tuple[Any, ...]:
+def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str, bool]) -> Parsed:
     result = _parse_one(*job)
-    html = _worker_render(result[4]) if result[2] is not None else ""
-    return (*result[:4], html)
+    html = _worker_render(result.body) if result.article is not None else ""
+    return result._replace(body=html)
 
 
 _worker_render: Any = None
@@ -247,7 +259,7 @@ def _parse_in_workers(
     store: BodyStore,
     variant: str,
     is_bundle: Callable[[str], bool],
-) -> list[Any]:
+) -> list[Parsed]:
     """Parse and render in one process per core: Markdown is the cold build's biggest cost."""
     jobs = [(p, s, shown(p), store, variant, is_bundle(str(p))) for p, s in pending]
     return list(in_workers(_parse_and_render, jobs, 64, _init_worker, (variant,)))

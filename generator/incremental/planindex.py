@@ -16,6 +16,7 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.config import SiteConfig
 from generator.incremental.cache import DeltaStore, RelatedCache
@@ -49,13 +50,30 @@ def structure_key(articles: Sequence[Article], sources: str) -> str:
     return hashlib.sha256(repr([FORMAT, sources, shown]).encode("utf-8")).hexdigest()
 
 
+class IndexedPage(NamedTuple):
+    """What the index keeps of a page (see Page): enough to keep it without planning it."""
+
+    url: str
+    template: str
+    content: str  # the fingerprint but for the template's part
+    fingerprint: str
+    cards: tuple[str, ...]
+    article: str | None
+
+
+class IndexedArticle(NamedTuple):
+    """What the index keeps of an article: what its cards show, and its file's digest."""
+
+    title: str
+    summary: str
+    digest: str
+
+
 @dataclass(frozen=True)
 class PlanIndex:
     structure: str
-    articles: dict[str, tuple[str, str, str]]  # url -> title, summary, digest of the file
-    # url, template, content (the fingerprint but for the template's), fingerprint, cards,
-    # article: see Page
-    pages: list[tuple[str, str, str, str, tuple[str, ...], str | None]]
+    articles: dict[str, IndexedArticle]  # by URL
+    pages: list[IndexedPage]
     templates: dict[str, str]  # template -> its digest when the fingerprints were made
 
     def same_templates(self, template_digest: Callable[[str], str]) -> bool:
@@ -71,14 +89,14 @@ class PlanIndex:
             known = self.articles.get(article.url)
             if known is None:
                 return None
-            if known[:2] != carded(article):
+            if (known.title, known.summary) != carded(article):
                 cards.add(article.url)
-            if known[2] != article.digest:
+            if known.digest != article.digest:
                 files.add(article.url)
         wanted = {
-            url
-            for url, _, _, _, shown, about in self.pages
-            if about in files or not cards.isdisjoint(shown)
+            page.url
+            for page in self.pages
+            if page.article in files or not cards.isdisjoint(page.cards)
         }
         made = {page.url: page for page in planner.pages(only=wanted)}
         if made.keys() != wanted:
@@ -89,19 +107,14 @@ class PlanIndex:
         digest = planner.template_digest
         changed = {t for t, known in self.templates.items() if digest(t) != known}
 
-        def kept(
-            url: str,
-            template: str,
-            content: str,
-            fingerprint: str,
-            shown: tuple[str, ...],
-            about: str | None,
-        ) -> Page:
-            if template in changed:
-                fingerprint = planner.fingerprint(template, content)
-            return Page(url, template, None, fingerprint, None, shown, about, content)
+        def kept(entry: IndexedPage) -> Page:
+            fingerprint = entry.fingerprint
+            if entry.template in changed:
+                fingerprint = planner.fingerprint(entry.template, entry.content)
+            return Page(entry.url, entry.template, None, fingerprint, None, entry.cards,
+                        entry.article, entry.content)  # fmt: skip
 
-        return [made.get(entry[0]) or kept(*entry) for entry in self.pages]
+        return [made.get(entry.url) or kept(entry) for entry in self.pages]
 
 
 def index_of(
@@ -112,12 +125,12 @@ def index_of(
 ) -> PlanIndex:
     """The index of a plan: what each page shows, and what it showed it from."""
     entries = [
-        (p.url, p.template, p.content, p.fingerprint, p.cards, p.article)
+        IndexedPage(p.url, p.template, p.content, p.fingerprint, p.cards, p.article)
         for p in pages
         if p.template is not None
     ]
-    templates = {template: template_digest(template) for template in {e[1] for e in entries}}
-    shown = {a.url: (*carded(a), a.digest) for a in articles}
+    templates = {template: template_digest(template) for template in {e.template for e in entries}}
+    shown = {a.url: IndexedArticle(*carded(a), a.digest) for a in articles}
     return PlanIndex(structure, shown, entries, templates)
 
 
@@ -132,8 +145,11 @@ class PlanIndexStore:
         entries = self._store.read()
         if entries.get(("structure",)) != structure:
             return None
-        articles = {key[1]: value for key, value in entries.items() if key[0] == "article"}
-        pages = [(key[1], *value) for key, value in entries.items() if key[0] == "page"]
+        # Kept as plain tuples: the store holds no class of ours.
+        articles = {
+            key[1]: IndexedArticle(*value) for key, value in entries.items() if key[0] == "article"
+        }
+        pages = [IndexedPage(key[1], *value) for key, value in entries.items() if key[0] == "page"]
         return PlanIndex(structure, articles, pages, entries.get(("templates",), {}))
 
     def plan(
@@ -168,7 +184,7 @@ class PlanIndexStore:
         index = index_of(structure, articles, pages, template_digest)
         entries: dict[tuple[str, ...], object] = {("structure",): structure}
         entries[("templates",)] = index.templates
-        entries.update({("article", url): value for url, value in index.articles.items()})
+        entries.update({("article", url): tuple(value) for url, value in index.articles.items()})
         entries.update({("page", url): tuple(rest) for url, *rest in index.pages})
         self._store.write(entries, same=operator.eq)
 
