@@ -57,8 +57,7 @@ class Builder:
         self.private_output = private_output
         self.drafts = drafts
         self.future = future
-        # Re-indexing for search reads every article page (docs/PERFORMANCE.md):
-        # the preview turns this off after its first build, `portal build` never does.
+        # False keeps the search index as it is after edits (each edit remakes a shard).
         self.refresh_search = True
         self._last: LastPlan | None = None  # watch mode: what the last build planned
         self._related = RelatedCache(config.path("cache_dir"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -67,7 +68,15 @@ class Running:
 
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[Running]:
-    root = make_project(tmp_path / "project", base_url="https://example.github.io/portal/")
+    with _previewing(tmp_path) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def _previewing(tmp_path: Path, **options: object) -> Iterator[Running]:
+    root = make_project(
+        tmp_path / "project", base_url="https://example.github.io/portal/", **options
+    )
     stop = threading.Event()
     ready = threading.Event()
     running = Running(root, "")
@@ -310,6 +319,21 @@ def test_binds_loopback_and_answers_during_rebuilds(preview: Running) -> None:
     stop.set()
     editor.join()
     assert statuses == [200] * len(pages)
+
+
+def test_the_search_index_follows_every_edit(tmp_path: Path) -> None:
+    from tests.test_search import fragments
+
+    out = tmp_path / "out"
+    with _previewing(tmp_path, search=True) as running:
+        path = next((running.root / "content").glob("harbin-ukraine*.md"))
+        text = path.read_text("utf-8")
+        assert not [f for f in fragments(out) if "zeppelin" in f["content"]]
+        running.after_change(lambda: path.write_text(text + "\nA zeppelin landed.\n", "utf-8"))
+        found = [f["url"] for f in fragments(out) if "zeppelin" in f["content"]]
+        assert len(found) == 1 and found[0].startswith("/2020/12/harbin-ukraine"), found
+        running.after_change(lambda: path.write_text(text, "utf-8"))
+        assert not [f for f in fragments(out) if "zeppelin" in f["content"]]
 
 
 def test_watch_without_server_builds_into_the_output(tmp_path: Path) -> None:

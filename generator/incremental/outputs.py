@@ -25,6 +25,7 @@ from generator.output.write import (
     check_names,
     read_manifest,
     recover,
+    shards_of,
     swap,
     write_manifest,
 )
@@ -88,12 +89,16 @@ def write_site(
     # A killed build left the spare without its manifest, or with a manifest cut short.
     swept = pair.spare.is_dir() and not pair.held
     rendered, changed = _fill_spare(pair, want.candidates, render, progress)
-    if derived is not None:
-        _update_derived(pair, derived, derived_before, changed, want.manifest)
     # Renewed pages keep their names: of two folders holding the published files, only
     # derived ones can have gone (no sets of every name compared).
     kept_names = want.only_renewed and pair.held is pair.published
-    remove_stale(pair.spare, want.manifest, derived_before if kept_names else pair.held, swept)
+    held = derived_before if kept_names else pair.held
+    derived_held = _derived_files(held, derived)
+    # Pages gone from the site leave the spare first: the derived files are made from it.
+    remove_stale(pair.spare, {**want.manifest, **derived_held}, held, swept)
+    if derived is not None:
+        _update_derived(pair, derived, derived_before, changed, want.manifest)
+        remove_stale(pair.spare, want.manifest, derived_held, sweep=False)
     (pair.spare / OLD_MANIFEST).unlink(missing_ok=True)
     # A preview's own folder is never published: its manifest need not be in canonical order.
     write_manifest(pair.spare, want.manifest, canonical=not trust_own)
@@ -176,17 +181,24 @@ def _update_derived(
     changed: list[str],
     manifest: dict[str, str],
 ) -> None:
-    """Remake the derived files if a page they read changed (else carry them over), and put
-    them in `changed` and the manifest."""
-    html_changed = derived.refresh and any(derived.reads(name) for name in changed)
-    remake = html_changed or not before
-    made = _derive(
-        derived, pair.out, pair.spare, before, remake, pair.held if pair.trusted else None
-    )
+    """Remake the shards of derived files that a changed, new or deleted page is read for
+    (every shard that has no files yet), carry the others over; put them in `changed` and
+    the manifest."""
+    shards = shards_of(derived, manifest)
+    gone = (name for name in pair.published.keys() - manifest.keys() if name not in before)
+    touched = shards_of(derived, [*changed, *gone])
+    held = {_shard_of_file(derived, name) for name in before}
+    remake = {s for s in shards if s not in held or (derived.refresh and s in touched)}
+    kept = {n: f for n, f in before.items() if _shard_of_file(derived, n) in shards - remake}
+    made = _derive(derived, pair, kept, remake)
     changed += [name for name, value in made.items() if pair.published.get(name) != value]
     for name in before.keys() - made.keys():
         manifest.pop(name, None)  # copied from the published manifest with the pages
     manifest.update(made)
+
+
+def _shard_of_file(derived: Derived, name: str) -> str:
+    return name[len(derived.prefix) :].partition("/")[0]
 
 
 def _catch_up(
@@ -224,23 +236,18 @@ def _catch_up(
 
 
 def _derive(
-    derived: Derived,
-    out: Path,
-    spare: Path,
-    previous: dict[str, str],
-    remake: bool,
-    held: dict[str, str] | None,
+    derived: Derived, pair: _Pair, kept: dict[str, str], remake: set[str]
 ) -> dict[str, str]:
-    """The derived files, remade when a page they read changed, else carried over (`held`: what
-    the spare is trusted to hold already, so not linked again)."""
-    if not remake:
-        for name, fingerprint in previous.items():
-            if held is None or held.get(name) != fingerprint:
-                link(out, spare, name)
-        return previous
-    files = derived(spare)
+    """The derived files: those of the `kept` shards carried over (linked, unless the spare is
+    trusted to hold them already), those of the shards to `remake` made anew."""
+    held = pair.held if pair.trusted else None
+    for name, fingerprint in kept.items():
+        if held is None or held.get(name) != fingerprint:
+            link(pair.out, pair.spare, name)
+    files = derived(pair.spare, remake) if remake else {}
     for name, data in files.items():
         if not name.startswith(derived.prefix):
             raise ValueError(f"derived file {name!r} is outside {derived.prefix!r}")
-        put(out, spare, Page(name, None, {}, "", data), lambda page: b"", fresh=False)
-    return {name: hashlib.sha256(data).hexdigest()[:32] for name, data in files.items()}
+        put(pair.out, pair.spare, Page(name, None, {}, "", data), lambda page: b"", fresh=False)
+    made = {name: hashlib.sha256(data).hexdigest()[:32] for name, data in files.items()}
+    return {**kept, **made}

@@ -18,6 +18,7 @@ SEARCH = "search/"
 SITEMAP = "sitemap.xml"
 NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
+SEARCH_INDEX = "pagefind/"  # the search index: one Pagefind bundle per shard (a year) under it
 
 # Kinds of term pages and the folder each lives in.
 TERM_FOLDERS = {
@@ -69,6 +70,11 @@ def term_index(kind: str) -> str:
 def feed(url: str = "") -> str:
     """The Atom feed of a page: the site's at 'feed.xml', a term's beside its page."""
     return f"{url}feed.xml"
+
+
+def search_bundle(shard: str) -> str:
+    """The folder of one shard of the search index."""
+    return f"{SEARCH_INDEX}{shard}/"
 
 
 def output_file(url: str) -> str:

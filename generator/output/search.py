@@ -1,5 +1,7 @@
 """The search index: Pagefind (its binary comes with the `pagefind[bin]` package) indexes the
-finished HTML pages; the bundle is published under /pagefind/. Searching needs no server.
+finished article pages, in shards: one bundle per year, under /pagefind/YEAR/, which the search
+page merges in the browser (Pagefind's mergeIndex). An edit remakes only its year's shard.
+Searching needs no server.
 """
 
 from __future__ import annotations
@@ -7,14 +9,15 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
-PREFIX = "pagefind/"
+from generator.model import urls
+
+PREFIX = urls.SEARCH_INDEX
 # Only article pages are indexed: lists and term pages would repeat every headline as a result,
 # and reading them would double Pagefind's time.
-ARTICLE_PAGES = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
-_ARTICLE_PAGE = re.compile(r"\d{4}/\d{2}/[^/]+/index\.html")
+_ARTICLE_PAGE = re.compile(r"(\d{4})/\d{2}/[^/]+/index\.html")
 
 
 class SearchUnavailable(Exception):
@@ -22,7 +25,7 @@ class SearchUnavailable(Exception):
 
 
 class SearchIndex:
-    """Makes the Pagefind bundle of a folder of pages (a `write.Derived`)."""
+    """Makes the Pagefind bundles of a folder of pages (a `write.Derived`)."""
 
     prefix = PREFIX
 
@@ -37,13 +40,16 @@ class SearchIndex:
     def reads(self, name: str) -> bool:
         return _ARTICLE_PAGE.fullmatch(name) is not None
 
-    def __call__(self, folder: Path) -> dict[str, bytes]:
-        """Index every article page of the folder; the bundle's files by their site path.
+    def shard_of(self, name: str) -> str | None:
+        """The shard an output file is searched in: an article page's year."""
+        page = _ARTICLE_PAGE.fullmatch(name)
+        return page[1] if page else None
 
-        A failure is said, not raised: the pages are whole without their search index.
-        """
+    def __call__(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
+        """The bundles of these shards, made from the article pages of the folder; their files
+        by site path. A failure is said, not raised: the pages are whole without their index."""
         try:
-            return asyncio.run(_index(folder))
+            return asyncio.run(_index(folder, sorted(shards)))
         except SearchUnavailable as why:
             self.warn(f"search: {why}; building without the search index")
         except Exception as error:  # noqa: BLE001 (the service fails in many ways; all mean this)
@@ -51,18 +57,27 @@ class SearchIndex:
         return {}
 
 
-async def _index(folder: Path) -> dict[str, bytes]:
-    from pagefind.index import PagefindIndex
+async def _index(folder: Path, shards: list[str]) -> dict[str, bytes]:
+    """One Pagefind service, one index after another in it."""
+    from pagefind.service import PagefindService
 
-    with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
-        # The index writes its bundle when the context closes: straight into the scratch folder.
-        async with PagefindIndex(config={"output_path": scratch}) as index:
-            result = await index.add_directory(str(folder.resolve()), glob=ARTICLE_PAGES)
+    files: dict[str, bytes] = {}
+    service = await PagefindService().launch()
+    try:
+        for shard in shards:
+            index = await service.create_index()
+            glob = f"{shard}/[0-9][0-9]/*/index.html"
+            result = await index.add_directory(str(folder.resolve()), glob=glob)
             if result.get("page_count", 0) == 0:
-                raise SearchUnavailable("Pagefind found no page to index")
-        bundle = Path(scratch)
-        return {
-            PREFIX + path.relative_to(bundle).as_posix(): path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-        }
+                raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
+            with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
+                await index.write_files(output_path=scratch)
+                bundle = Path(scratch)
+                for path in sorted(bundle.rglob("*")):
+                    if path.is_file():
+                        name = urls.search_bundle(shard) + path.relative_to(bundle).as_posix()
+                        files[name] = path.read_bytes()
+            await index.delete_index()
+    finally:
+        await service.close()
+    return files

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -40,8 +40,9 @@ class WriteStats:
 
 
 class Derived(Protocol):
-    """Files made from the finished pages (a search index), all under one folder `prefix`.
-    It says what went wrong itself and returns what it could make: it does not raise."""
+    """Files made from the finished pages (a search index), in shards: the files of shard S
+    are under `prefix` + S + '/', made from the pages `shard_of` puts in S. It says what went
+    wrong itself and returns what it could make: it does not raise."""
 
     prefix: str
     refresh: bool  # False keeps the previous files even when pages they read changed
@@ -50,7 +51,18 @@ class Derived(Protocol):
         """Whether a change to this output file calls for new derived files."""
         ...
 
-    def __call__(self, folder: Path) -> dict[str, bytes]: ...
+    def shard_of(self, name: str) -> str | None:
+        """The shard an output file is read for, if it is read."""
+        ...
+
+    def __call__(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
+        """The files of these shards, made from the pages in `folder`."""
+        ...
+
+
+def shards_of(derived: Derived, names: Iterable[str]) -> set[str]:
+    """The shards of the derived files that these output files are read for."""
+    return {shard for shard in map(derived.shard_of, names) if shard is not None}
 
 
 def write_whole(
@@ -71,7 +83,7 @@ def write_whole(
         write_file(f"{spare}{os.sep}{page.output}", data)
     manifest = {page.output: page.fingerprint for page in pages}
     if derived is not None:
-        for name, data in derived(spare).items():
+        for name, data in derived(spare, shards_of(derived, manifest)).items():
             write_file(f"{spare}{os.sep}{name}", data)
             manifest[name] = hashlib.sha256(data).hexdigest()[:32]
     write_manifest(spare, manifest)

@@ -37,12 +37,15 @@ def units_of(planner: Planner) -> dict[str, Unit]:
         for term in by_term:
             units[term.url] = functools.partial(_term_unit, term=term)
     units[urls.feed("")] = _home_feed_unit
-    single = {
+    single: dict[str, tuple[str, dict[str, Any]]] = {
         urls.NOT_FOUND: ("404.html", {"title": "Page not found"}),
         urls.ROBOTS: ("robots.txt", {}),
     }
     if planner.config.search:
-        single = {urls.SEARCH: ("search.html", {"title": "Search"}), **single}
+        # One shard of the index per year with articles (output/search.py), newest first.
+        years = sorted((term.name for term in site.terms["year"]), reverse=True)
+        search = {"title": "Search", "bundles": tuple(urls.search_bundle(y) for y in years)}
+        single = {urls.SEARCH: ("search.html", search), **single}
     for url, (template, context) in single.items():
         units[url] = functools.partial(_page_unit, url=url, template=template, context=context)
     return units

@@ -69,8 +69,6 @@ class Preview:
                 last = self.builder.build(say=self.say, warn=self.warn, changed=changed)
                 self.last = last
                 self._settle_memory()
-                # The search index is made once per preview: Pagefind has no incremental mode.
-                self.builder.refresh_search = False
                 self.say(last.summary() if changed is None else last.rebuild_summary())
             except InputErrors as problems:
                 errors = [str(e) for e in problems.errors]

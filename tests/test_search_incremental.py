@@ -1,0 +1,160 @@
+"""The search index is incremental and stays true: after each kind of edit, the index an
+incremental `portal build` leaves finds, in headless Chromium, exactly what the index of a
+cold build of the same content finds (20 queries, with filters), and only the shards (years)
+of the pages that changed were made again."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_browser import (
+    Tab,
+    browser,  # noqa: F401 (the fixture, shared with the theme's browser tests)
+)
+from tests.test_incremental import COUNTRIES, TAGS, add_story, edit, write_corpus
+
+QUERIES: list[tuple[str, dict[str, str]]] = [
+    ("zeppelin", {}),  # only in the body edited
+    ("quokka", {}),  # only in the article added
+    ("harbinger", {}),  # only in the title of the article renamed
+    *((tag, {}) for tag in TAGS),
+    *((country, {}) for country in COUNTRIES),
+    ("trade", {"country": "Brazil"}),
+    ("culture", {"year": "2015"}),
+    ("investment", {"section": "Biz updates"}),
+]
+assert len(QUERIES) == 20
+
+SEARCH = """async ([bundles, base, queries]) => {
+  const pagefind = await import(bundles[0] + "pagefind.js");
+  await pagefind.options({ baseUrl: base });
+  for (const bundle of bundles.slice(1)) { await pagefind.mergeIndex(bundle, { baseUrl: base }); }
+  const found = [];
+  for (const [term, filters] of queries) {
+    const search = await pagefind.search(term, { filters });
+    const pages = await Promise.all(search.results.map((result) => result.data()));
+    found.push(pages.map((page) => page.url));
+  }
+  return found;
+}"""
+
+
+def build(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "without the search index" not in done.stderr, done.stderr
+
+
+def configure(project: Path, base: str) -> None:
+    config = project / "site.yaml"
+    text = config.read_text("utf-8").replace("search: false\n", "")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("base_url:"))
+    config.write_text(f"{text}\nbase_url: {base}\nsearch: true\n", "utf-8")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Path, int]]:
+    """A server on loopback for the folder `served` (its sites are linked into it)."""
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = functools.partial(_Quiet, directory=str(served))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served, httpd.server_port
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def found(tab: Tab, site: Path, base: str) -> list[list[str]]:
+    bundles = [f"{base}pagefind/{p.name}/" for p in sorted((site / "pagefind").iterdir())][::-1]
+    page = tab.open(base + "search/")
+    return page.evaluate(SEARCH, [bundles, base, QUERIES])
+
+
+def shard_files(site: Path) -> dict[str, int]:
+    """Each shard's entry file, by year: its inode (the same file if the shard was kept)."""
+    return {p.parent.name: p.stat().st_ino for p in (site / "pagefind").glob("*/*-entry.json")}
+
+
+def test_after_every_edit_search_finds_what_a_cold_index_finds(
+    tmp_path: Path,
+    server: tuple[Path, int],
+    browser: Any,  # noqa: F811
+) -> None:
+    served, port = server
+    project = tmp_path / "project"
+    write_corpus(project, 40)
+    configure(project, f"http://127.0.0.1:{port}/incremental/")
+    build(project)
+    os.symlink(project / "site", served / "incremental")
+    content = project / "content"
+    story = content / "story-005.md"
+    year = story.read_text("utf-8").split("date: ", 1)[1][:4]
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("body", lambda: edit(story, r"\Z", "\nA zeppelin delegation landed.\n")),
+        ("added", lambda: _add(content)),
+        ("deleted", lambda: (content / "story-003.md").unlink()),
+        ("moved", lambda: edit(content / "story-007.md", r"^date: 20..", "date: 2025")),
+        ("renamed", lambda: edit(content / "story-009.md", r"^title: .*$", "title: Harbinger")),
+    ]  # fmt: skip
+    tab = Tab(browser, "desktop")
+    try:
+        for name, change in steps:
+            before = shard_files(project / "site")
+            change()
+            build(project)
+            if name == "body":  # only the edited article's year was indexed again
+                after = shard_files(project / "site")
+                assert [y for y in after if after[y] != before.get(y)] == [year]
+            cold = tmp_path / "cold"
+            shutil.rmtree(cold, ignore_errors=True)
+            shutil.copytree(
+                project, cold, ignore=shutil.ignore_patterns("site", ".site.prev", ".portal-*")
+            )
+            configure(cold, f"http://127.0.0.1:{port}/cold/")
+            build(cold)
+            (served / "cold").unlink(missing_ok=True)
+            os.symlink(cold / "site", served / "cold")
+            incremental = found(tab, project / "site", f"http://127.0.0.1:{port}/incremental/")
+            expected = found(tab, cold / "site", f"http://127.0.0.1:{port}/cold/")
+            relative = [[u.split("/cold/", 1)[1] for u in urls] for urls in expected]
+            mine = [[u.split("/incremental/", 1)[1] for u in urls] for urls in incremental]
+            assert mine == relative, name  # the same pages, in the same order
+            assert relative[0], "the edited body is found"
+            if name != "body":
+                assert relative[1], "the added article is found"
+    finally:
+        tab.close()
+    assert not tab.problems, "\n".join(tab.problems)
+    assert relative[2], "the renamed article is found by its new title"
+
+
+def _add(content: Path) -> None:
+    add_story(content)
+    edit(content / "story-new.md", r"\Z", "\nA quokka was seen at the fair.\n")
