@@ -7,12 +7,17 @@ Searching needs no server.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import tempfile
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.model import urls
+
+if TYPE_CHECKING:
+    from pagefind.service import PagefindService
 
 PREFIX = urls.SEARCH_INDEX
 # Only article pages are indexed: lists and term pages would repeat every headline as a result,
@@ -58,26 +63,35 @@ class SearchIndex:
 
 
 async def _index(folder: Path, shards: list[str]) -> dict[str, bytes]:
-    """One Pagefind service, one index after another in it."""
+    """The shards shared out over one Pagefind service per core, each indexing its shards one
+    after another (one service would leave a core idle: its indexes are made in turn)."""
     from pagefind.service import PagefindService
 
-    files: dict[str, bytes] = {}
-    service = await PagefindService().launch()
+    count = max(1, min(len(shards), os.cpu_count() or 1))
+    services = [await PagefindService().launch() for _ in range(count)]
     try:
-        for shard in shards:
-            index = await service.create_index()
-            glob = f"{shard}/[0-9][0-9]/*/index.html"
-            result = await index.add_directory(str(folder.resolve()), glob=glob)
-            if result.get("page_count", 0) == 0:
-                raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
-            with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
-                await index.write_files(output_path=scratch)
-                bundle = Path(scratch)
-                for path in sorted(bundle.rglob("*")):
-                    if path.is_file():
-                        name = urls.search_bundle(shard) + path.relative_to(bundle).as_posix()
-                        files[name] = path.read_bytes()
-            await index.delete_index()
+        parts = [_index_in(service, folder, shards[n::count]) for n, service in enumerate(services)]
+        made = await asyncio.gather(*parts)
     finally:
-        await service.close()
+        for service in services:
+            await service.close()
+    return {name: data for files in made for name, data in sorted(files.items())}
+
+
+async def _index_in(service: PagefindService, folder: Path, shards: list[str]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for shard in shards:
+        index = await service.create_index()
+        glob = f"{shard}/[0-9][0-9]/*/index.html"
+        result = await index.add_directory(str(folder.resolve()), glob=glob)
+        if result.get("page_count", 0) == 0:
+            raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
+        with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
+            await index.write_files(output_path=scratch)
+            bundle = Path(scratch)
+            for path in sorted(bundle.rglob("*")):
+                if path.is_file():
+                    name = urls.search_bundle(shard) + path.relative_to(bundle).as_posix()
+                    files[name] = path.read_bytes()
+        await index.delete_index()
     return files
