@@ -74,7 +74,9 @@ def convert(
     _say_copies(list(parsed.values()), wanted, say)
     content_dir.mkdir(parents=True, exist_ok=True)
     ledger.remove_leftover_temporaries(content_dir)
-    taken = {bundles.article_name(p) for p in bundles.content_files(content_dir)}
+    taken = {
+        bundles.article_name(p.relative_to(content_dir)) for p in bundles.content_files(content_dir)
+    }
     gaz, vocab = load_gazetteer(), load_vocabulary()
     with ledger.Journal(content_dir / JOURNAL_NAME) as journal:
         for seed in targets:

@@ -55,7 +55,9 @@ def import_paths(
     known = _known(content_dir)
     gaz, vocab = load_gazetteer(), load_vocabulary()
     entries = ledger.replay_journal(content_dir, ledger.read_ledger(content_dir))
-    taken = {bundles.article_name(p) for p in bundles.content_files(content_dir)}
+    taken = {
+        bundles.article_name(p.relative_to(content_dir)) for p in bundles.content_files(content_dir)
+    }
     by_origin = {entry["seed"]: name for name, entry in entries.items()}
     if not dry_run:
         content_dir.mkdir(parents=True, exist_ok=True)

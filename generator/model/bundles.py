@@ -83,7 +83,8 @@ def content_files(content_dir: Path) -> list[Path]:
 
 
 def article_name(path: Path) -> str:
-    """The name an article's file takes in the folder: `name` of `name.md` or `name/index.md`."""
+    """The name an article's file takes in the folder: `name` of `name.md` or `name/index.md`
+    (`path` relative to the content folder)."""
     return path.parent.name if path.name == INDEX and path.parent.name else path.stem
 
 
