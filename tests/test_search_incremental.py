@@ -36,7 +36,7 @@ QUERIES: list[tuple[str, dict[str, str]]] = [
 ]
 assert len(QUERIES) == 20
 
-SEARCH = """async ([bundles, base, queries]) => {
+SEARCH = """async ({ bundles, base, queries }) => {
   const pagefind = await import(bundles[0] + "pagefind.js");
   await pagefind.options({ baseUrl: base });
   for (const bundle of bundles.slice(1)) { await pagefind.mergeIndex(bundle, { baseUrl: base }); }
@@ -94,7 +94,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def found(tab: Tab, site: Path, base: str) -> list[list[str]]:
     bundles = [f"{base}pagefind/{p.name}/" for p in sorted((site / "pagefind").iterdir())][::-1]
     page = tab.open(base + "search/")
-    return page.evaluate(SEARCH, [bundles, base, QUERIES])
+    # Plain lists and objects: older Playwrights do not pass tuples as arrays.
+    queries = [[term, dict(filters)] for term, filters in QUERIES]
+    return page.evaluate(SEARCH, {"bundles": bundles, "base": base, "queries": queries})
 
 
 def shard_files(site: Path) -> dict[str, int]:
