@@ -6,18 +6,15 @@ Searching needs no server.
 
 from __future__ import annotations
 
-import asyncio
 import os
+import queue
 import re
-import tempfile
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.model import urls
-
-if TYPE_CHECKING:
-    from pagefind.service import PagefindService
+from generator.output import pagefind_service
 
 PREFIX = urls.SEARCH_INDEX
 # Only article pages are indexed: lists and term pages would repeat every headline as a result,
@@ -54,44 +51,42 @@ class SearchIndex:
         """The bundles of these shards, made from the article pages of the folder; their files
         by site path. A failure is said, not raised: the pages are whole without their index."""
         try:
-            return asyncio.run(_index(folder, sorted(shards)))
+            return _index(folder, sorted(shards))
         except SearchUnavailable as why:
             self.warn(f"search: {why}; building without the search index")
+        except pagefind_service.PagefindError as why:
+            self.warn(f"search: Pagefind failed: {why}; building without the search index")
         except Exception as error:  # noqa: BLE001 (the service fails in many ways; all mean this)
             self.warn(f"search: Pagefind failed ({error}); building without the search index")
         return {}
 
 
-async def _index(folder: Path, shards: list[str]) -> dict[str, bytes]:
-    """The shards shared out over one Pagefind service per core, each indexing its shards one
-    after another (one service would leave a core idle: its indexes are made in turn)."""
-    from pagefind.service import PagefindService
-
+def _index(folder: Path, shards: list[str]) -> dict[str, bytes]:
+    """The shards shared out over one Pagefind service per core (a service makes its indexes
+    one after another, so one alone would leave a core idle)."""
+    binary = pagefind_service.executable()
+    pending = queue.SimpleQueue[str]()
+    for shard in shards:
+        pending.put(shard)
     count = max(1, min(len(shards), os.cpu_count() or 1))
-    services = [await PagefindService().launch() for _ in range(count)]
-    try:
-        parts = [_index_in(service, folder, shards[n::count]) for n, service in enumerate(services)]
-        made = await asyncio.gather(*parts)
-    finally:
-        for service in services:
-            await service.close()
+    with ThreadPoolExecutor(count) as pool:
+        made = list(pool.map(lambda _: _index_in(binary, folder, pending), range(count)))
     return {name: data for files in made for name, data in sorted(files.items())}
 
 
-async def _index_in(service: PagefindService, folder: Path, shards: list[str]) -> dict[str, bytes]:
+def _index_in(binary: Path, folder: Path, pending: queue.SimpleQueue[str]) -> dict[str, bytes]:
+    """Shards taken from `pending` until none is left, each made by one service's index."""
     files: dict[str, bytes] = {}
-    for shard in shards:
-        index = await service.create_index()
-        glob = f"{shard}/[0-9][0-9]/*/index.html"
-        result = await index.add_directory(str(folder.resolve()), glob=glob)
-        if result.get("page_count", 0) == 0:
-            raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
-        with tempfile.TemporaryDirectory(prefix="portal-pagefind-") as scratch:
-            await index.write_files(output_path=scratch)
-            bundle = Path(scratch)
-            for path in sorted(bundle.rglob("*")):
-                if path.is_file():
-                    name = urls.search_bundle(shard) + path.relative_to(bundle).as_posix()
-                    files[name] = path.read_bytes()
-        await index.delete_index()
-    return files
+    root = folder.resolve()
+    with pagefind_service.PagefindService(binary) as service:
+        while True:
+            try:
+                shard = pending.get_nowait()
+            except queue.Empty:
+                return files
+            index = service.new_index()
+            if service.add_directory(index, root, f"{shard}/[0-9][0-9]/*/index.html") == 0:
+                raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
+            for path, data in service.files(index).items():
+                files[urls.search_bundle(shard) + path] = data
+            service.delete_index(index)

@@ -1,0 +1,118 @@
+"""A synchronous client of `pagefind --service`, the process Pagefind's own Python and Node APIs
+drive: requests and responses are base64-encoded JSON messages, each followed by a comma.
+
+The `pagefind` package's asyncio client waits 100 ms before reading every response, so each
+request costs at least that; a shard takes four requests. This one reads a response as soon
+as the service writes it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+_SEPARATOR = b","
+
+
+class PagefindError(Exception):
+    """The service refused a request or stopped; the message says why."""
+
+
+def executable() -> Path:
+    """The Pagefind binary the `pagefind[bin]` package installed (or PAGEFIND_BINARY_PATH)."""
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise PagefindError("the Pagefind binary is not installed")
+    return found
+
+
+class PagefindService:
+    """One `pagefind --service` process, asked one request at a time."""
+
+    def __init__(self, binary: Path) -> None:
+        self._process = subprocess.Popen(
+            [str(binary), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._pending = b""
+        self._last_id = 0
+
+    def request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and return its response's payload."""
+        assert self._process.stdin is not None
+        self._last_id += 1
+        message = json.dumps({"message_id": self._last_id, "payload": payload})
+        try:
+            self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + _SEPARATOR)
+            self._process.stdin.flush()
+        except OSError as error:
+            raise PagefindError(f"its service stopped ({error})") from None
+        while True:
+            response = self._read()
+            if response is not None and response.get("message_id") in (self._last_id, None):
+                break
+        answer: dict[str, Any] = response["payload"]
+        if answer.get("type") == "Error":
+            raise PagefindError(answer.get("message") or "the service refused a request")
+        return answer
+
+    def new_index(self) -> int:
+        return int(self.request({"type": "NewIndex", "config": None})["index_id"])
+
+    def add_directory(self, index: int, path: Path, glob: str) -> int:
+        """Index the HTML files under `path` matching `glob`; how many pages it indexed."""
+        done = self.request({"type": "AddDir", "index_id": index, "path": str(path), "glob": glob})
+        return int(done.get("page_count", 0))
+
+    def files(self, index: int) -> dict[str, bytes]:
+        """The bundle of an index, by path inside the bundle."""
+        done = self.request({"type": "GetFiles", "index_id": index})
+        return {
+            file["path"].lstrip("/"): base64.b64decode(file["content"]) for file in done["files"]
+        }
+
+    def delete_index(self, index: int) -> None:
+        self.request({"type": "DeleteIndex", "index_id": index})
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def _exit_code(self) -> int | None:
+        try:
+            return self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def __enter__(self) -> PagefindService:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _read(self) -> dict[str, Any] | None:
+        """The next message from the service (JSON null for some it sends unasked)."""
+        assert self._process.stdout is not None
+        while _SEPARATOR not in self._pending:
+            chunk = os.read(self._process.stdout.fileno(), 1 << 20)  # what is there, at once
+            if not chunk:
+                raise PagefindError(f"its service stopped (exit code {self._exit_code()})")
+            self._pending += chunk
+        message, _, self._pending = self._pending.partition(_SEPARATOR)
+        decoded: dict[str, Any] | None = json.loads(base64.b64decode(message))
+        return decoded
