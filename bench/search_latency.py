@@ -34,6 +34,11 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--word", default="trade")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--at-once",
+        action="store_true",
+        help="type as soon as the box shows, not once the page is idle (the index loading)",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -53,6 +58,8 @@ def main() -> None:
                 page.goto(url)
                 box = page.locator(".pagefind-ui__search-input")
                 box.wait_for()
+                if not args.at_once:  # a reader starts typing after a moment, not at once
+                    page.wait_for_load_state("networkidle")
                 started = time.perf_counter()
                 box.press_sequentially(args.word)
                 page.locator(".pagefind-ui__result").first.wait_for(timeout=60_000)

@@ -207,6 +207,24 @@ def test_typing_ukraine_finds_the_article(tab: Tab, served: tuple[Path, str]) ->
     assert page.locator("h1").inner_text().strip() == UKRAINE
 
 
+def test_the_shards_load_before_a_key_is_typed(tab: Tab, served: tuple[Path, str]) -> None:
+    """The first results come sooner when the index is loaded while the reader reads: every
+    shard's entry is fetched on opening the page, with no key pressed or box focused."""
+    site, base = served
+    fetched: list[str] = []
+    tab.page.on("request", lambda request: fetched.append(request.url))
+    page = tab.open(base + "search/")
+    shards = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir())
+    assert len(shards) > 1, "the sample site spans several years: several shards"
+    wanted = {f"{base}pagefind/{shard}/pagefind-entry.json" for shard in shards}
+    deadline = time.monotonic() + 20
+    while not wanted <= {u.partition("?")[0] for u in fetched} and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert wanted <= {u.partition("?")[0] for u in fetched}
+    box = page.locator(".pagefind-ui__search-input")
+    assert box.input_value() == "" and not box.evaluate("b => b === document.activeElement")
+
+
 def test_filters_narrow_the_results(tab: Tab, served: tuple[Path, str]) -> None:
     _, base = served
     page = tab.open(base + "search/")
