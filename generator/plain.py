@@ -12,6 +12,7 @@ import time
 from generator import folders
 from generator.config import SiteConfig
 from generator.incremental.loader import ContentLoader
+from generator.media.cache import IMAGES
 from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output.write import write_whole
@@ -49,7 +50,11 @@ def _build(config: SiteConfig, *, drafts: bool, future: bool, say: Say, warn: Sa
     started = time.perf_counter()
     out = output_folder(config)
     convert_new_seeds(config, say, warn)
-    loader = ContentLoader(config.path("content_dir"), None, config.allow_html, folders.shown)
+    # Nothing kept: bodies in memory, processed images in the build's scratch folder.
+    images = config.path("cache_dir") / IMAGES
+    loader = ContentLoader(
+        config.path("content_dir"), None, config.allow_html, folders.shown, images=images
+    )
     loaded, errors = loader.load()
     errors += duplicate_urls(loaded)
     if errors:

@@ -222,7 +222,7 @@ def test_page_looks_right_and_is_accessible(tabs, base_url: str, viewport: str, 
     cards = set(texts(page, ".cards .card-title"))
     if kind == "home":
         assert h1 == "Latest news"
-        assert texts(page, "main > .cards > .card .card-title") == [
+        assert texts(page, "main .front > .cards > .card .card-title") == [
             a["title"] for a in ARTICLES[:PAGINATE]
         ]
         pager = page.get_by_role("navigation", name="Pages")
@@ -291,7 +291,7 @@ def test_following_links(tabs, base_url: str) -> None:
     page.goto(base_url)
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Older").click()
     at(page, base_url + "page/2/")
-    assert texts(page, "main > .cards > .card .card-title") == [
+    assert texts(page, "main .front > .cards > .card .card-title") == [
         a["title"] for a in ARTICLES[PAGINATE : 2 * PAGINATE]
     ]
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Newer").click()

@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from generator.model.article import ContentErrors
 from tests.conftest import ROOT, write_files
 from tests.htmlcheck import crawl, parse
+from tests.imagegen import png
 from tests.test_build import BASE, build_project, make_project
 
-PNG = bytes.fromhex("89504e470d0a1a0a") + b"a made-up image, never decoded by the build"
+PNG = png(320, 200)
 STORY = """---
 title: Harbin ice festival opens to Mongolian sculptors
 date: 2024-01-05
@@ -46,14 +48,17 @@ def bundle_project(root: Path) -> Path:
 
 def test_a_bundle_publishes_its_files_and_shows_its_photo(tmp_path: Path) -> None:
     out = build_project(bundle_project(tmp_path))
-    assert (out / PAGE / "sculptors.png").read_bytes() == PNG
+    # Published processed (tests/test_images.py), under its own name as its widest version.
+    with Image.open(out / PAGE / "sculptors.png") as published:
+        assert published.size == (320, 200)
     assert (out / PAGE / "maps/grounds.svg").is_file()
     assert not (out / PAGE / ".notes.txt").exists()
-    figure = parse(out / PAGE / "index.html", within="figure.photo")
-    assert figure.links == ["sculptors.png"]
-    assert figure.text == "Sculptors at work on the river Photo: Portal staff"
+    story = parse(out / PAGE / "index.html", within="article.story")
     body = parse(out / PAGE / "index.html", within="div.body")
+    # The body's drawing, a vector image, is shown as it is; the photo after the body.
     assert body.links == ["maps/grounds.svg"]
+    assert story.links[-1] == "sculptors.png"
+    assert story.text.endswith("Sculptors at work on the river Photo: Portal staff")
     # Under the project subpath, every image of the page resolves to a published file.
     files, broken = crawl(out, BASE)
     assert broken == []
@@ -67,9 +72,9 @@ def test_a_missing_file_is_one_line_naming_the_file_and_line(tmp_path: Path) -> 
         build_project(root)
     messages = sorted(str(e)[str(e).index("content/") :] for e in caught.value.errors)
     assert messages == [
-        "content/ice-festival/index.md:11: src 'maps/grounds.svg': no such file beside the article",
-        "content/ice-festival/index.md:5: photos: src 'sculptors.png': no such file beside the "
+        "content/ice-festival/index.md:11: image: maps/grounds.svg: no such file beside the "
         "article",
+        "content/ice-festival/index.md:6: image: sculptors.png: no such file beside the article",
     ]
 
 
@@ -87,10 +92,11 @@ def test_a_flat_article_cannot_name_a_file_beside_it(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if "content/flat.md" in line]
     assert lines == [
-        "content/flat.md:5: photos: src 'sculptors.png': an image beside the article needs a "
-        "page bundle (content/<name>/index.md with sculptors.png beside it)",
-        "content/flat.md:11: src 'maps/grounds.svg': an image beside the article needs a page "
-        "bundle (content/<name>/index.md with maps/grounds.svg beside it)",
+        "content/flat.md:6: image: sculptors.png: an image beside the article needs a page "
+        "bundle (content/<name>/index.md with sculptors.png beside it) or a shared folder "
+        "(content/media/sculptors.png)",
+        "content/flat.md:11: image: maps/grounds.svg: no such file in the content folder "
+        "(maps/grounds.svg)",
     ]
 
 

@@ -19,6 +19,7 @@ from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output import write
 from tests.conftest import ROOT
+from tests.imagegen import jpeg, png
 
 COUNTRIES = ["Ukraine", "South Korea", "Russia", "Brazil", "Germany", "Finland", "Spain"]
 TAGS = ["trade", "investment", "culture", "education", "logistics", "tourism", "agriculture"]
@@ -92,8 +93,20 @@ def make_bundle(story: Path) -> None:
         "---\n\n", "photos:\n- {caption: A pier, src: photo.png}\n---\n\n", 1
     )
     (bundle / "index.md").write_text(text, "utf-8")
-    (bundle / "photo.png").write_bytes(b"PNG-1")
+    (bundle / "photo.png").write_bytes(png(400, 300, seed=1))
     story.unlink()
+
+
+def lead_image(story: Path, src: str) -> None:
+    """The story's front matter names a lead image: its page shows it, its cards a crop."""
+    edit(story, r"^summary: ", f"image: {src}\nsummary: ")
+
+
+def shared_image(content: Path, story: Path) -> None:
+    """A flat story's lead image in the shared folder content/media/."""
+    (content / "media").mkdir(exist_ok=True)
+    (content / "media/pier.jpg").write_bytes(jpeg(900, 600, seed=2))
+    lead_image(story, "media/pier.jpg")
 
 
 def lose_output(root: Path) -> None:
@@ -150,10 +163,19 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("static removed", lambda: (root / "static/notice.txt").unlink()),
         # A page bundle: its files are published beside its page, and are inputs too.
         ("made a bundle", lambda: make_bundle(content / "story-005.md")),
-        ("bundle file changed", lambda: write_bytes(content / "story-005/photo.png", b"PNG-2")),
+        # Another size: the page's width and height change, and the variants.
+        (
+            "bundle file changed",
+            lambda: write_bytes(content / "story-005/photo.png", png(300, 500)),
+        ),
+        ("lead image", lambda: lead_image(content / "story-005/index.md", "photo.png")),
+        ("lead image changed", lambda: write_bytes(content / "story-005/photo.png", png(640, 360))),
+        ("shared image", lambda: shared_image(content, content / "story-009.md")),
+        ("shared image changed", lambda: write_bytes(content / "media/pier.jpg", jpeg(600, 800))),
         ("bundle file added", lambda: write_bytes(content / "story-005/map.svg", b"<svg/>")),
         ("bundle file removed", lambda: (content / "story-005/map.svg").unlink()),
         ("bundle removed", lambda: shutil.rmtree(content / "story-005")),
+        ("shared image removed", lambda: edit(content / "story-009.md", r"^image: .*\n", "")),
         ("nothing", lambda: None),
     ]
 

@@ -57,3 +57,23 @@ def test_portal_build_no_cache(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ") and (root / "site/index.html").is_file()
     assert not (root / ".portal-cache").exists()
+
+
+def test_images_are_the_same_bytes_built_either_way(tmp_path: Path) -> None:
+    # Processed images too: every variant, the figures, the cards, after an image changed.
+    from tests.imagegen import jpeg, png
+    from tests.test_images import image_project
+
+    project = image_project(tmp_path / "project")
+    build_project(project)
+    (project / "content/ice-festival/grounds.png").write_bytes(png(900, 500, seed=5))
+    (project / "content/media/team.jpg").write_bytes(jpeg(1000, 700, seed=4))
+    incremental = snapshot(build_project(project))
+    assert "media/team.jpg" in incremental
+    clean = tmp_path / "clean"
+    shutil.copytree(
+        project, clean, ignore=shutil.ignore_patterns("site", ".site.prev", ".portal-*")
+    )
+    build_plain(load_config(clean / "site.yaml"), **QUIET)
+    assert not (clean / ".portal-cache").exists()
+    assert snapshot(clean / "site") == incremental

@@ -41,7 +41,10 @@ def amend(
     edited = list(map(operator.is_not, last.articles, articles))
     pairs = list(zip(compress(last.articles, edited), compress(articles, edited), strict=True))
     # A bundle's files are pages of their own, planned with the site's.
-    same_files = all(a.files == b.files for a, b in pairs)
+    # So are its images' variants and the shared files it shows.
+    same_files = all(
+        a.files == b.files and a.pictures == b.pictures and a.shared == b.shared for a, b in pairs
+    )
     if same_files and all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
         if all(planindex.carded(a) == planindex.carded(b) for a, b in pairs):
             return _replan_articles(last.plan, [b for _, b in pairs])

@@ -18,7 +18,7 @@ from generator import atomic
 INDEX_NAME = "articles.pickle"
 BODIES_NAME = "bodies.sqlite"
 # Bump when Article or the body rendering changes shape, so old caches are ignored.
-FORMAT = 6
+FORMAT = 7
 
 
 class BodyStore:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.model.article import Article
+from generator.pages.front import FrontSide
 from generator.pages.records import Card, Link, Pager, SiteInfo
 
 
@@ -79,7 +80,7 @@ class Fingerprints:
         if kind is Article:
             # An article's page depends on its whole file, which its digest stands for.
             return "A" + value.digest
-        if value is None or kind in (int, float, bool, dt.date, Pager):
+        if value is None or kind in (int, float, bool, dt.date, Pager, FrontSide):
             return repr(value)  # their repr shows every field
         raise TypeError(f"cannot fingerprint {kind.__name__}")
 

@@ -11,9 +11,11 @@ from typing import Any, NamedTuple
 from generator import folders
 from generator.errors import InputError
 from generator.incremental.cache import BodyStore
-from generator.model import bundles
+from generator.media.cache import IMAGES
+from generator.media.prepare import Media
+from generator.model import bundles, pictures
 from generator.model.article import Article, ContentErrors
-from generator.model.content import parse_file
+from generator.model.content import ImagesDeferred, parse_file
 from generator.workers import WorkerDied, in_workers
 
 # Below this many changed files, workers cost more to start than they save.
@@ -27,7 +29,16 @@ class ContentLoader:
     rendered in worker processes when many changed (a cold build).
     """
 
-    def __init__(self, content: Path, cache_dir: Path | None, allow_html: bool, shown: Any = str):
+    def __init__(
+        self,
+        content: Path,
+        cache_dir: Path | None,
+        allow_html: bool,
+        shown: Any = str,
+        images: Path | None = None,
+    ):
+        """`images`: where processed images are kept (by default in `cache_dir`; a loader
+        with neither keeps them in a temporary folder of its own)."""
         from generator.incremental import cache
 
         self.content = content
@@ -44,6 +55,14 @@ class ContentLoader:
         self._prefix = "" if folder == "." else folder + os.sep  # key == str(Path(folder, name))
         self._checked: object = None  # the store file last checked for missing bodies
         self._index = cache.article_index(cache_dir)
+        if images is None and cache_dir is not None:
+            images = cache_dir / IMAGES
+        if images is None:
+            import tempfile
+
+            self._scratch = tempfile.TemporaryDirectory(prefix="portal-images-")
+            images = Path(self._scratch.name)
+        self.media = Media(images)
 
     def load(
         self, hint: Collection[str] | None = None, stamps: dict[str, Stamp] | None = None
@@ -65,7 +84,7 @@ class ContentLoader:
         else:
             current, pending = self._scan(known, stamps or {}, errors)
             changed = None
-        for path, stamp, article, problems, _ in self._parse(sorted(pending)):
+        for path, stamp, article, problems, *_ in self._parse(sorted(pending)):
             if article is not None:
                 current[str(path)] = (stamp, article)
             else:
@@ -87,8 +106,10 @@ class ContentLoader:
         articles = self._articles
         if pending and hint is None:
             # Bodies of deleted or edited files go; a watching process leaves this to the next
-            # full load (a stale body costs disk space, never a wrong page).
+            # full load (a stale body costs disk space, never a wrong page). So do images.
             self.store.keep_only({a.body.key for a in articles})
+            if not self._failed:  # an article that failed may show its images again soon
+                self.media.cache.keep_only(_image_keys(articles))
         self._checked = self.store.generation()
         return articles, errors
 
@@ -103,6 +124,7 @@ class ContentLoader:
         sees the new one and reads it again. Entries no one can read go to `problems`."""
         current: dict[str, tuple[Stamp, Article]] = {}
         pending: list[tuple[Path, Stamp]] = []
+        raw: dict[str, Stamp] = {}
         # Names as strings, not Path objects: one per content file.
         with os.scandir(self.content) as listing:
             entries = list(listing)
@@ -126,17 +148,26 @@ class ContentLoader:
                 if stamp is None:
                     continue
             entry = known.get(key)
+            raw[key] = stamp  # pending files are parsed with the stamp of their own file(s)
+            if entry and entry[1].shared:
+                stamp = bundles.with_shared(stamp, bundles.restat(entry[1].shared))
             if entry and entry[0] == stamp and entry[1].body.key.startswith(self.variant):
                 current[key] = entry
             else:
-                pending.append((Path(key), stamp))
+                pending.append((Path(key), raw[key]))
         # Bodies of unchanged files must still be in the store (it may have been deleted);
         # asked once per store file, not on every rebuild of a watching process.
         generation = self.store.generation()
         if generation is None or generation != self._checked:
             stored = self.store.has(entry[1].body.key for entry in current.values())
             for key in [k for k, entry in current.items() if entry[1].body.key not in stored]:
-                pending.append((Path(key), current.pop(key)[0]))
+                current.pop(key)
+                pending.append((Path(key), raw[key]))
+        # So must their processed images (a stat each, of those that have images).
+        cache = self.media.cache
+        for key in [k for k, (_, a) in current.items() if _images_gone(a, cache)]:
+            current.pop(key)
+            pending.append((Path(key), raw[key]))
         problems.sort(key=lambda problem: problem.path)  # listed in the folder's own order
         return current, pending
 
@@ -180,34 +211,76 @@ class ContentLoader:
                     changed.add(key)  # deleted, or no longer readable
                 continue
             entry = current.get(key)
-            if entry is None or entry[0] != stamp:
+            seen = stamp
+            if entry is not None and entry[1].shared:
+                seen = bundles.with_shared(stamp, bundles.restat(entry[1].shared))
+            if entry is None or entry[0] != seen:
                 current.pop(key, None)
                 pending.append((Path(key), stamp))
                 changed.add(key)
         return current, pending, changed
 
     def _parse(self, pending: list[tuple[Path, Stamp]]) -> list[Parsed]:
-        """The files parsed, their bodies rendered into the store where it lacks them."""
+        """The files parsed, their bodies rendered into the store where it lacks them, their
+        images processed where the image cache lacks them. In worker processes when many
+        files changed (a cold build: images are processed there too); else here, the images
+        to process gathered first and made in workers when there are several."""
         if len(pending) < PARALLEL_MIN:
-            results = [
-                _parse_one(p, s, self.shown(p), self.store, self.variant, self._is_bundle(str(p)))
-                for p, s in pending
-            ]
+            media = self.media.deferring()
+            results = [self._parse_one(path, stamp, media) for path, stamp in pending]
+            jobs = [job for r in results for job in r.deferred]
+            if jobs:
+                self.media.process_all(jobs)
+                results = [
+                    self._parse_one(r.path, r.stamp, self.media) if r.deferred else r
+                    for r in results
+                ]
             parsed = [r for r in results if r.article is not None]
             stored = self.store.has(r.article.body.key for r in parsed if r.article)
             new = [r for r in parsed if r.article and r.article.body.key not in stored]
             render = _renderer(self.variant) if new else None
-            bodies = {r.article.body.key: render(r.body) for r in new if r.article and render}
+            bodies = {
+                r.article.body.key: _render_body(render, r.article, r.body)
+                for r in new
+                if r.article and render
+            }
         else:
             try:
                 results = _parse_in_workers(
-                    pending, self.shown, self.store, self.variant, self._is_bundle
+                    pending, self.shown, self.store, self.variant, self._is_bundle, self.media
                 )
             except WorkerDied as died:
                 raise InputError(str(self.content), str(died)) from None
             bodies = {r.article.body.key: r.body for r in results if r.article is not None}
         self.store.put(bodies)
-        return results
+        # An article's stamp covers the shared files it shows, as they were when it was read.
+        return [
+            r._replace(stamp=bundles.with_shared(r.stamp, r.article.shared)) if r.article else r
+            for r in results
+        ]
+
+    def _parse_one(self, path: Path, stamp: Stamp, media: Media) -> Parsed:
+        bundle = self._is_bundle(str(path))
+        return _parse_one(path, stamp, self.shown(path), self.store, self.variant, bundle, media)
+
+
+def _image_keys(articles: list[Article]) -> set[str]:
+    return {p.record.key for a in articles for p in a.pictures.values() if p.record}
+
+
+def _images_gone(article: Article, cache: Any) -> bool:
+    """Whether an article's processed images are missing from the cache (deleted by hand)."""
+    return any(p.record and not cache.has(p.record) for p in article.pictures.values())
+
+
+def _render_body(render: Any, article: Article, markdown: str) -> str:
+    """An article's body as HTML, its own images as figures."""
+    if not article.body_images or not article.pictures:
+        return render(markdown)
+    from generator.media.markup import relative_to
+
+    shown = pictures.figures(article.image, article.photos, article.pictures, article.body_images)
+    return render(markdown, shown[2], relative_to(article.url))
 
 
 class Parsed(NamedTuple):
@@ -219,14 +292,23 @@ class Parsed(NamedTuple):
     article: Article | None
     problems: list[InputError]
     body: str
+    deferred: list[tuple[str, str, str]] = []  # images to process before parsing it again
 
 
 def _parse_one(
-    path: Path, stamp: Stamp, shown: str, store: BodyStore, variant: str, bundle: bool
+    path: Path,
+    stamp: Stamp,
+    shown: str,
+    store: BodyStore,
+    variant: str,
+    bundle: bool,
+    media: Media,
 ) -> Parsed:
     try:
-        article, body = parse_file(path, shown, store, variant, bundle)
+        article, body = parse_file(path, shown, store, variant, bundle, media)
         return Parsed(path, stamp, article, [], body)
+    except ImagesDeferred as waiting:
+        return Parsed(path, stamp, None, [], "", waiting.jobs)
     except ContentErrors as problem:
         return Parsed(path, stamp, None, problem.errors, "")
     except InputError as problem:
@@ -239,9 +321,10 @@ def _renderer(variant: str) -> Any:
     return make_renderer(allow_html=variant == "html")
 
 
-def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str, bool]) -> Parsed:
+def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str, bool, Media]) -> Parsed:
     result = _parse_one(*job)
-    html = _worker_render(result.body) if result.article is not None else ""
+    article = result.article
+    html = _render_body(_worker_render, article, result.body) if article is not None else ""
     return result._replace(body=html)
 
 
@@ -259,7 +342,9 @@ def _parse_in_workers(
     store: BodyStore,
     variant: str,
     is_bundle: Callable[[str], bool],
+    media: Media,
 ) -> list[Parsed]:
-    """Parse and render in one process per core: Markdown is the cold build's biggest cost."""
-    jobs = [(p, s, shown(p), store, variant, is_bundle(str(p))) for p, s in pending]
+    """Parse and render in one process per core: Markdown is the cold build's biggest cost,
+    with images to process its biggest by far."""
+    jobs = [(p, s, shown(p), store, variant, is_bundle(str(p)), media) for p, s in pending]
     return list(in_workers(_parse_and_render, jobs, 64, _init_worker, (variant,)))

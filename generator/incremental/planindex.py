@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from generator.config import SiteConfig
 from generator.incremental.cache import DeltaStore, RelatedCache
+from generator.model import pictures
 from generator.model.article import Article
 from generator.model.site import build_site
 from generator.pages.plan import Planner
@@ -28,7 +29,7 @@ from generator.pages.records import Page
 from generator.stages import home_country
 
 NAME = "plan.pickle"
-FORMAT = 5
+FORMAT = 6
 
 
 def placed(article: Article) -> tuple[object, ...]:
@@ -37,9 +38,15 @@ def placed(article: Article) -> tuple[object, ...]:
     return (a.url, a.date, a.section, a.countries, a.places, a.tags)
 
 
-def carded(article: Article) -> tuple[str, str]:
-    """What an article's card shows on other pages besides what `placed` covers."""
-    return (article.title, article.summary)
+def carded(article: Article) -> tuple[str, str, str]:
+    """What an article's card shows on other pages besides what `placed` covers: its title,
+    summary and the crop of its lead image (its variants' key, its text alternative)."""
+    image = article.image
+    picture = article.pictures.get(pictures.normal(image.src)) if image else None
+    if image is None or picture is None:
+        return (article.title, article.summary, "")
+    shown = f"{picture.path}\0{picture.record and picture.record.key}\0{image.alt}"
+    return (article.title, article.summary, shown)
 
 
 def structure_key(articles: Sequence[Article], sources: str) -> str:
@@ -66,6 +73,7 @@ class IndexedArticle(NamedTuple):
 
     title: str
     summary: str
+    image: str  # the lead image as its card shows it (see carded)
     digest: str
 
 
@@ -89,7 +97,7 @@ class PlanIndex:
             known = self.articles.get(article.url)
             if known is None:
                 return None
-            if (known.title, known.summary) != carded(article):
+            if (known.title, known.summary, known.image) != carded(article):
                 cards.add(article.url)
             if known.digest != article.digest:
                 files.add(article.url)

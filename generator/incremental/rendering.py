@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.errors import InputError
 from generator.incremental.hardlinks import link, same_bytes
-from generator.output.write import Progress, write_file
+from generator.output.write import Progress, put_file, write_file
 from generator.pages.records import Page
 from generator.workers import WorkerDied, in_workers
 
@@ -26,7 +26,7 @@ def render_all(
     fresh: bool,
 ) -> int:
     """Render pages into the spare folder; returns how many went through a template."""
-    templated = sum(page.data is None for page in pages)
+    templated = sum(page.template is not None for page in pages)
     if templated >= PARALLEL_MIN and hasattr(os, "fork"):
         return _render_in_workers(pages, out, spare, render, progress, fresh)
     for done, page in enumerate(pages, start=1):
@@ -36,6 +36,9 @@ def render_all(
 
 
 def put(out: Path, spare: Path, page: Page, render: Callable[[Page], bytes], fresh: bool) -> None:
+    if page.source is not None:
+        put_file(page.source, f"{spare}{os.sep}{page.output}")
+        return
     data = page.data if page.data is not None else render(page)
     name = page.output
     # Plain strings, as in hardlinks.link: after a template change this runs for every page.
@@ -94,4 +97,4 @@ def _render_in_workers(
     finally:
         _job = None
         gc.unfreeze()
-    return sum(page.data is None for page in pages)
+    return sum(page.template is not None for page in pages)

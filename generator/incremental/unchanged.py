@@ -47,7 +47,7 @@ LAST_BUILD = "last-build.json"
 
 
 # The libraries whose version shapes the output (bodies, pages, flags, slugs).
-OUTPUT_LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "countryinfo", "slugify")
+OUTPUT_LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "countryinfo", "slugify", "PIL")
 
 
 def inputs_key(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from generator.errors import InputErrors
+from generator.media.records import Picture
 from generator.model import bundles, urls
 from generator.model.bundles import BundleFile
 
@@ -23,6 +24,7 @@ class Photo:
     caption: str
     credit: str
     src: str = ""  # a file beside the article (a page bundle's) or an image's URL
+    alt: str = ""  # the lead image's text alternative (a photo's is its caption)
 
     @property
     def beside(self) -> bool:
@@ -65,6 +67,12 @@ class Article:
     body: Body
     digest: str  # of the file's bytes: what the article's page depends on
     files: tuple[BundleFile, ...] = ()  # a page bundle's files, published beside its page
+    image: Photo | None = None  # the lead image (front matter `image:`)
+    # The local images it shows, by normalised `src` (model.pictures), processed.
+    pictures: dict[str, Picture] = field(default_factory=dict)
+    body_images: tuple[str, ...] = ()  # the `src` of each image the body shows, as written
+    # Files of shared folders it shows (content/media/...): their stamps are part of its own.
+    shared: tuple[BundleFile, ...] = ()
     url: str = ""  # where it is published: worked out once, it is asked for everywhere
 
     def __post_init__(self) -> None:

@@ -92,3 +92,25 @@ def clashes(files: tuple[BundleFile, ...]) -> list[str]:
     """Files of a bundle that would take the place of the article's own page."""
     return [f"{f.name}: would replace the article's page (rename it)"
             for f in files if f.name == "index.html"]  # fmt: skip
+
+
+def with_shared(stamp: tuple[int, int], files: tuple[BundleFile, ...]) -> tuple[int, int]:
+    """An article's stamp with those of the shared files it shows (content/media/x.jpg): it
+    changes when any of them does, so the article is read again and its images prepared."""
+    if not files:
+        return stamp
+    listing = "\0".join(f"{f.name}\0{f.mtime}\0{f.size}" for f in files)
+    newest = max([stamp[0], *(f.mtime for f in files)])
+    return (newest, stamp[1] * 2**32 + zlib.crc32(listing.encode("utf-8")))
+
+
+def restat(files: tuple[BundleFile, ...]) -> tuple[BundleFile, ...]:
+    """The files as they are now: one gone has the stamp (-1, -1)."""
+    found = []
+    for file in files:
+        try:
+            stat = os.stat(file.path)
+            found.append(BundleFile(file.name, file.path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            found.append(BundleFile(file.name, file.path, -1, -1))
+    return tuple(found)

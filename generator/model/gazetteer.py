@@ -27,15 +27,12 @@ _MIN_DATA_ALIAS = 4
 
 @dataclass(frozen=True, slots=True)
 class Country:
-    """A country under its canonical name, with ISO codes and an emoji flag."""
+    """A country under its canonical name, with ISO codes (its flag is named by the alpha-2
+    code: pages.flags)."""
 
     name: str
     iso2: str
     iso3: str
-
-    @property
-    def flag(self) -> str:
-        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.iso2.upper())
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Callable
+from typing import Any
+
+from generator.media.records import Figure
 
 EXTENSIONS = ["attr_list", "tables", "fenced_code", "footnotes", "sane_lists"]
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
-def make_renderer(allow_html: bool) -> Callable[[str], str]:
-    """A function that renders one Markdown body; one Markdown instance is reused."""
+Render = Callable[..., str]
+
+
+def make_renderer(allow_html: bool) -> Render:
+    """A function that renders one Markdown body, `render(text, figures=None, locate=None)`:
+    its images named in `figures` (by `src`) become figures, their URLs from `locate`. One
+    Markdown instance is reused."""
     import markdown  # here, not at the top: a build that renders no body never imports it
 
     md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
@@ -21,9 +30,14 @@ def make_renderer(allow_html: bool) -> Callable[[str], str]:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeUrls(md), "safe_urls", 0)
+    figures = _Figures(md)
+    md.treeprocessors.register(figures, "figures", 5)  # after the inline patterns made images
 
-    def render(text: str) -> str:
+    def render(
+        text: str, shown: dict[str, Figure] | None = None, locate: Callable | None = None
+    ) -> str:
         md.reset()
+        figures.shown, figures.locate = shown or {}, locate
         return md.convert(text)
 
     return render
@@ -58,3 +72,51 @@ def _safe_urls_class() -> type:
 
 def _SafeUrls(md):  # type: ignore[no-untyped-def]  # noqa: N802 (a class made on first use)
     return _safe_urls_class()(md)
+
+
+def _figures_class() -> type:
+    from markdown.treeprocessors import Treeprocessor
+
+    class Figures(Treeprocessor):
+        """Images of the article's own files as figures: a paragraph holding only the image
+        becomes the figure, an image within text a <picture> (a figure cannot be in a <p>)."""
+
+        shown: dict[str, Figure] = {}
+        locate: Any = None
+
+        def run(self, root):  # type: ignore[no-untyped-def]
+            if not self.shown:
+                return None
+            from generator.media.markup import figure_html, picture_html
+
+            parents = {child: parent for parent in root.iter() for child in parent}
+            for image in [e for e in root.iter("img") if e.get("src") in self.shown]:
+                figure = dataclasses.replace(self.shown[image.get("src")], alt=image.get("alt", ""))
+                parent = parents[image]
+                alone = (
+                    parent.tag == "p"
+                    and len(parent) == 1
+                    and not (parent.text or "").strip()
+                    and not (image.tail or "").strip()
+                )
+                if alone:
+                    made = figure_html(figure, self.locate)
+                    parent.remove(image)
+                    parent.text = self.md.htmlStash.store(made)
+                    continue
+                made = picture_html(figure, self.locate)
+                placeholder = self.md.htmlStash.store(made) + (image.tail or "")
+                index = list(parent).index(image)
+                if index:
+                    before = parent[index - 1]
+                    before.tail = (before.tail or "") + placeholder
+                else:
+                    parent.text = (parent.text or "") + placeholder
+                parent.remove(image)
+            return None
+
+    return Figures
+
+
+def _Figures(md):  # type: ignore[no-untyped-def]  # noqa: N802 (a class made on first use)
+    return _figures_class()(md)

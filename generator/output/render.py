@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import InputError
+from generator.media.markup import figure_html, relative_to, thumbnail_html
 from generator.model import urls
 from generator.output.markup import rebase_links
 from generator.pages.records import Page
@@ -72,6 +73,13 @@ class Renderer:
         self.env.filters["longdate"] = lambda d: f"{d:%B} {d.day}, {d.year}"
         self.env.globals["asset"] = lambda name: base_path + asset_url(name)
         self.env.globals["urls"] = TEMPLATE_URLS
+        # Images: a figure with URLs relative to the page showing it, a card's crop from the root.
+        self.env.globals["figure"] = lambda figure, page_url: Markup(
+            figure_html(figure, relative_to(page_url))
+        )
+        self.env.globals["thumbnail"] = lambda figure: Markup(
+            thumbnail_html(figure, lambda path: base_path + path)
+        )
         self.template_digest = cache(self._template_digest)
         self._ready: set[str] = set()
 

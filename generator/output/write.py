@@ -8,6 +8,7 @@ the two folders and touches only what changed (incremental/outputs.py).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
@@ -79,6 +80,9 @@ def write_whole(
     shutil.rmtree(spare, ignore_errors=True)
     spare.mkdir(parents=True)
     for page in pages:
+        if page.source is not None:
+            put_file(page.source, f"{spare}{os.sep}{page.output}")
+            continue
         data = page.data if page.data is not None else render(page)
         write_file(f"{spare}{os.sep}{page.output}", data)
     manifest = {page.output: page.fingerprint for page in pages}
@@ -88,7 +92,7 @@ def write_whole(
             manifest[name] = hashlib.sha256(data).hexdigest()[:32]
     write_manifest(spare, manifest)
     swap(spare, out)
-    return WriteStats(len(pages), sum(page.data is None for page in pages), len(manifest))
+    return WriteStats(len(pages), sum(p.template is not None for p in pages), len(manifest))
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -100,6 +104,26 @@ def write_file(path: str, data: bytes) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as file:
             file.write(data)
+
+
+def put_file(source: str, target: str) -> None:
+    """Put the file `source` (a processed image in the cache, never rewritten in place) at
+    `target`: a hard link, or a copy where there are none; replaced by rename."""
+    folder, _, base = target.rpartition(os.sep)
+    temporary = f"{folder}{os.sep}.{base}.tmp"
+    os.makedirs(folder, exist_ok=True)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)  # left by a killed build
+        try:
+            os.link(source, temporary)
+        except FileNotFoundError:
+            raise
+        except OSError:
+            shutil.copyfile(source, temporary)  # another file system, or one without links
+    except FileNotFoundError:
+        raise InputError(source, "gone from the image cache while building: build again") from None
+    os.replace(temporary, target)
 
 
 def check_names(out: Path, pages: Sequence[Page]) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.incremental.fingerprints import Fingerprints, Unmarked
-from generator.model import urls
+from generator.media.records import Figure
+from generator.model import pictures, urls
 from generator.model.article import Article
 from generator.model.site import Site, Term
 from generator.pages.records import Card, Link, Page, Pager
@@ -94,6 +95,15 @@ class Planner:
             "older": self.card(older) if older else None,
             "related": [self.card(a) for a in site.related[article.url]],
         }
+        if article.pictures:
+            shown = pictures.figures(
+                article.image, article.photos, article.pictures, article.body_images
+            )
+            # The lead image at the top (unless the body shows it), the other photos after the
+            # body; `image` for link previews and feeds, wherever the page shows it.
+            context.update(lead=shown[0], figures=shown[1], image=lead_figure(article))
+        else:
+            context.update(lead=None, figures=[], image=None)
         cards = tuple(c.url for c in (context["newer"], context["older"], *context["related"]) if c)
         content = self.marks.article(article, context)
         return self.page(article.url, "article.html", context, content, cards, article.url)
@@ -107,8 +117,10 @@ class Planner:
         extra: dict[str, Any] | None = None,
         feeds: list[Link] | None = None,
         only: Collection[str] | None = None,
+        shows: tuple[str, ...] = (),
     ) -> Iterator[Page]:
-        """A paginated list of article cards at url, url/page/2/, ... (those in `only`)."""
+        """A paginated list of article cards at url, url/page/2/, ... (those in `only`).
+        `shows`: articles whose titles `extra` shows on every page of the list."""
         size = self.config.paginate
         page_urls, numbers = self._list_urls(url, items)
         count = len(page_urls)
@@ -140,7 +152,7 @@ class Planner:
                 **(extra or {}),
             }
             content = self.marks.list_page(shared, page_urls[number - 1], pager, shown)
-            cards = tuple([card.url for card in shown])
+            cards = tuple([card.url for card in shown]) + shows
             yield self.page(page_urls[number - 1], template, context, content, cards)
 
     def _list_urls(
@@ -210,6 +222,7 @@ class Planner:
                 section=self.link(section) if section else None,
                 countries=tuple(self.link(self.site.term("country", c)) for c in article.countries),
                 summary=article.summary,
+                image=lead_figure(article),
             )
             self._cards[article.url] = card
         return card
@@ -231,3 +244,12 @@ class Planner:
 
     def feed_link(self, term: Term) -> Link:
         return Link(f"{self.config.title}: {term.name}", urls.feed(term.url))
+
+
+def lead_figure(article: Article) -> Figure | None:
+    """An article's lead image as its card and its link previews show it."""
+    image = article.image
+    picture = article.pictures.get(pictures.normal(image.src)) if image else None
+    if image is None or picture is None:
+        return None
+    return Figure(picture, image.alt, image.caption, image.credit, lead=True)

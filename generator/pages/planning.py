@@ -15,8 +15,11 @@ from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.incremental.fingerprints import Fingerprints
 from generator.model.article import Article
+from generator.model.pictures import is_raster
 from generator.model.site import Site
 from generator.output import assets
+from generator.pages import flags
+from generator.pages.images import image_pages
 from generator.pages.plan import Planner
 from generator.pages.records import Page
 from generator.stages import DEFAULT_THEME
@@ -71,13 +74,12 @@ def plan(site: Site, config: SiteConfig, previous: PlanIndex | None = None) -> P
 
     renderer = Renderer(config, asset_url, DEFAULT_THEME)
     gazetteer = load_gazetteer(config.path("cache_dir"))
-
-    def flag_of(name: str) -> str:
-        country = gazetteer.country(name)
-        return country.flag if country else ""
+    flag_of = flags.flags_of(gazetteer, static)
 
     # Templates use assets by name; a changed asset changes its hashed URL, so the pages too.
-    asset_digest = "|".join(a.url for a in static.values())
+    # Hashed to a short digest: every page's fingerprint includes it (the flags are 250 names).
+    asset_names = "|".join(a.url for a in static.values())
+    asset_digest = hashlib.sha256(asset_names.encode("utf-8")).hexdigest()[:16]
     planner = Planner(
         site,
         config,
@@ -91,9 +93,12 @@ def plan(site: Site, config: SiteConfig, previous: PlanIndex | None = None) -> P
         pages.append(planner.sitemap(pages))
     else:
         pages = replanned
-    # By content: an image or a robots file keeps its name when its bytes change.
-    pages += [Page(a.url, None, {}, a.digest, a.data) for a in static.values()]
+    # By content: an image or a robots file keeps its name when its bytes change. Of the flags,
+    # those of the site's countries: the planner's links show no others.
+    shown = map(flag_of, (term.name for term in site.terms["country"]))
+    pages += [Page(a.url, None, {}, a.digest, a.data) for a in flags.published(static, shown)]
     pages += bundle_pages(site.articles)
+    pages += image_pages(site.articles, config.path("cache_dir"))
     pages.append(Page(".nojekyll", None, {}, "nojekyll", b""))
     if config.cname:
         pages.append(Page("CNAME", None, {}, config.cname, config.cname.encode() + b"\n"))
@@ -101,10 +106,14 @@ def plan(site: Site, config: SiteConfig, previous: PlanIndex | None = None) -> P
 
 
 def bundle_pages(articles: Sequence[Article]) -> list[Page]:
-    """The files of page bundles, published beside their articles' pages."""
+    """The files of page bundles, published beside their articles' pages. Not their images:
+    those are published processed (pages.images), never as they are (they may hold a GPS
+    position), and only those the article shows."""
     pages = []
     for article in articles:
         for file in article.files:
+            if is_raster(file.name):
+                continue
             try:
                 data = Path(file.path).read_bytes()
             except OSError as error:

@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.media.records import Figure
 from generator.model import urls
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A named link, with a flag for countries."""
+    """A named link; a country's has its flag, the static file name of an image (pages.flags)."""
 
     name: str
     url: str
@@ -32,6 +33,7 @@ class Card:
     section: Link | None
     countries: tuple[Link, ...]
     summary: str
+    image: Figure | None = None  # the lead image, of which the card shows a crop
 
     def __hash__(self) -> int:
         # Equal cards have equal URLs, whose hash Python keeps: a card is hashed each time a
@@ -74,7 +76,8 @@ class Pager:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One output file: rendered from `template` with `context`, or the bytes in `data`.
+    """One output file: rendered from `template` with `context`, or the bytes in `data` or
+    in the file `source`.
 
     `cards` and `article` name the articles the page shows (by URL): the cards of the first,
     the whole file of the second. The fingerprint is that of the template (and the files it
@@ -90,6 +93,9 @@ class Page:
     cards: tuple[str, ...] = ()
     article: str | None = None
     content: str = ""
+    # A file whose bytes are the page's, read only when it must be written (a processed
+    # image in the cache: hard-linked into the output where the file system allows).
+    source: str | None = None
     output: str = field(init=False)  # the file, worked out once: the writer asks many times
 
     def __post_init__(self) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.model import urls
 from generator.model.site import Term
+from generator.pages.front import front_side
 from generator.pages.records import Page
 from generator.pages.terms import TERM_TITLES, terms_context
 
@@ -58,7 +59,9 @@ def _page_unit(
 
 
 def _home_unit(planner: Planner, only: Collection[str] | None) -> Iterator[Page]:
-    return planner.listing("", "index.html", planner.site.articles, None, only=only)
+    side = front_side(planner.site, planner.home, planner.link, planner.card)
+    articles = planner.site.articles
+    return planner.listing("", "index.html", articles, None, {"side": side}, None, only, side.cards)
 
 
 def _home_feed_unit(planner: Planner, only: Collection[str] | None) -> list[Page]:
