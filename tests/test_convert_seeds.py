@@ -35,7 +35,21 @@ def test_committed_sample_is_what_convert_makes_of_the_seeds(converted_folder: P
     committed, fresh = files(ROOT / "content"), files(converted_folder)
     assert committed.keys() == fresh.keys()
     for name in committed:
-        assert committed[name] == fresh[name], name
+        assert without_editors_images(committed[name]) == fresh[name], name
+
+
+def without_editors_images(text: bytes) -> bytes:
+    """A content file less what an editor added to two sample articles after converting them:
+    a lead image (`image:`, `image_alt:`) and its `photos:` entry (content/media/)."""
+    lines = text.decode("utf-8").split("\n")
+    kept = [
+        line for line in lines if not line.startswith(("image: ", "image_alt: ", "- {src: media/"))
+    ]
+    # A `photos:` key left with no entry was the editor's too.
+    kept = [
+        line for n, line in enumerate(kept) if line != "photos:" or kept[n + 1].startswith("- ")
+    ]
+    return "\n".join(kept).encode("utf-8")
 
 
 def article(converted: dict, prefix: str) -> tuple[dict, str]:

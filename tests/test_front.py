@@ -17,6 +17,7 @@ import pytest
 from generator.build import Builder
 from generator.config import load_config
 from tests.conftest import ROOT, write_files
+from tests.imagegen import jpeg
 from tests.test_browser import CHROMIUM, LAUNCH_ARGS, VIEWPORTS, sync_api
 from tests.test_incremental import cold_build, edit
 
@@ -36,15 +37,17 @@ STORIES = [
 
 
 def write_site(root: Path) -> None:
-    files = {
+    files: dict[str, str | bytes] = {
         "site.yaml": f"title: Front\nbase_url: https://example.org/\npaginate: 2\n"
         f"search: false\nthemes_dir: {ROOT / 'themes'}\n"
     }
     for slug, date, section, countries in STORIES:
         files[f"content/{slug}.md"] = (
             f"---\ntitle: Story {slug}\ndate: {date}\nsection: {section}\nslug: {slug}\n"
-            f"countries: [{', '.join(countries)}]\ntags: [trade]\n---\n\nThe {slug} story.\n"
+            f"countries: [{', '.join(countries)}]\ntags: [trade]\nimage: media/{slug}.jpg\n"
+            f"image_alt: A drawing for {slug}\n---\n\nThe {slug} story.\n"
         )
+        files[f"content/media/{slug}.jpg"] = jpeg(1600, 1000, seed=len(files))
     write_files(root, files)
 
 
@@ -116,6 +119,37 @@ def test_the_side_column_ranks_the_years_partners(project: Path) -> None:
     assert side_of(project / "site" / "page" / "2" / "index.html").latest == side.latest
     section = project / "site" / "sections" / "culture" / "index.html"
     assert side_of(section).latest == []
+
+
+class _Pictures(HTMLParser):
+    """The <img> of each card of a list, in order, with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: list[dict[str, str | None]] = []
+        self._in_card = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article" and "card" in (dict(attrs).get("class") or "").split():
+            self._in_card = True
+        elif tag == "img" and self._in_card and "flag" not in (dict(attrs).get("class") or ""):
+            self.cards.append(dict(attrs))
+            self._in_card = False
+
+
+def test_the_lead_story_shows_its_image_wide_and_first(project: Path) -> None:
+    pictures = _Pictures()
+    pictures.feed((project / "site" / "index.html").read_text("utf-8"))
+    lead, second = pictures.cards[0], pictures.cards[1]
+    assert lead["alt"] == "A drawing for port-deal"
+    assert (lead["loading"], lead["fetchpriority"]) == ("eager", "high")
+    widths = [entry.split()[1] for entry in (lead["srcset"] or "").split(", ")]
+    assert widths == ["480w", "960w", "1440w"], "the whole image in its widths, not a crop"
+    assert "50rem" in (lead["sizes"] or "")
+    # The other stories: a small crop, loaded when near.
+    assert second["loading"] == "lazy" and "fetchpriority" not in second
+    assert [e.split()[1] for e in (second["srcset"] or "").split(", ")] == ["320w", "640w"]
+    assert (second["width"], second["height"]) == ("640", "360")
 
 
 @pytest.mark.parametrize("mode", ["one process", "preview", "new process"])

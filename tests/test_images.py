@@ -38,6 +38,7 @@ from tests.imagegen import (
     profiled_jpeg,
 )
 from tests.test_build import BASE, build_project, make_project
+from tests.test_convert_seeds import without_editors_images
 
 QUIET = {"say": lambda _: None, "warn": lambda _: None}
 PAGE = "2024/01/harbin-ice-festival-opens-to-mongolian-sculptors/"
@@ -70,10 +71,20 @@ The sculptors flew back to Ulaanbaatar.
 """
 
 
+def sample_without_images(root: Path) -> Path:
+    """The sample portal less its own two illustrations (content/media/), so that the images
+    a test adds are the only ones."""
+    make_project(root)
+    shutil.rmtree(root / "content" / "media")
+    for path in (root / "content").glob("*.md"):
+        path.write_bytes(without_editors_images(path.read_bytes()))
+    return root
+
+
 def image_project(root: Path) -> Path:
     """The sample portal with a page bundle (a lead JPEG, a photo and a body image) and a flat
     article whose lead image is in the shared folder content/media/."""
-    make_project(root)
+    sample_without_images(root)
     write_files(
         root / "content",
         {
@@ -210,8 +221,9 @@ def test_cards_show_a_crop_of_the_lead_image(site: Path) -> None:
     for url, width in srcset(card["srcset"]):
         crop = opened(site / url.removeprefix("/portal/"))
         assert crop.size == (width, width * 9 // 16)
-    shared = by_src["/portal/media/team-card-640.jpg"]
-    assert shared["alt"] == "The team at the airport"
+    # The newest story leads the front page: its whole image, wide, loaded first.
+    shared = by_src["/portal/media/team.jpg"]
+    assert shared["alt"] == "The team at the airport" and shared["fetchpriority"] == "high"
 
 
 def test_link_previews_and_feeds_carry_the_lead_image_absolute(site: Path) -> None:
@@ -501,7 +513,7 @@ def test_a_cold_build_processes_images_in_worker_processes(
 
 
 def test_pillow_is_loaded_only_for_images(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "plain")
+    root = sample_without_images(tmp_path / "plain")
     code = (
         "import sys; from generator.cli import main\n"
         "code = main(sys.argv[1:])\n"

@@ -203,9 +203,11 @@ def test_config_change_rebuilds_everything(preview: Running) -> None:
     lines = preview.after_change(lambda: config.write_text(json.dumps(data)))
     [(count, total)] = rebuilt(lines)
     # Every rendered page: static files are not rendered (the stylesheet, the icon, .nojekyll,
-    # and the flags of the site's countries with their licence).
-    flags = len(list((preview.root.parent / "out" / "flags").iterdir()))
-    assert flags > 5 and count >= total - 3 - flags
+    # the flags of the site's countries with their licence), nor images (from the cache).
+    out = preview.root.parent / "out"
+    flags = len(list((out / "flags").iterdir()))
+    images = len(list((out / "media").iterdir()))
+    assert flags > 5 and images > 5 and count >= total - 3 - flags - images
     assert "Renamed Portal" in preview.get("countries/")[1]
 
 

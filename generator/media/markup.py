@@ -37,15 +37,28 @@ def figure_html(figure: Figure, locate: Locate, settings: ImageSettings | None =
     return f'<figure class="{kind}">{picture}{caption}</figure>'
 
 
-def thumbnail_html(figure: Figure, locate: Locate, settings: ImageSettings | None = None) -> str:
-    """A card's crop of its article's lead image, loaded when near."""
+def thumbnail_html(
+    figure: Figure, locate: Locate, settings: ImageSettings | None = None, lead: bool = False
+) -> str:
+    """A card's crop of its article's lead image, loaded when near; the front page's lead
+    story's is the whole image, wide, loaded at once and first (the largest thing shown)."""
     settings = settings or load_settings()
+    if lead:
+        loading = ' loading="eager" decoding="async" fetchpriority="high"'
+        sizes = settings.lead_card_sizes
+        return _picture(figure.picture, figure.alt, locate, sizes, loading, card=False, thumb=True)
     loading = ' loading="lazy" decoding="async"'
     return _picture(figure.picture, figure.alt, locate, settings.card_sizes, loading, card=True)
 
 
 def _picture(
-    picture: Picture, alt: str, locate: Locate, sizes: str, loading: str, card: bool
+    picture: Picture,
+    alt: str,
+    locate: Locate,
+    sizes: str,
+    loading: str,
+    card: bool,
+    thumb: bool = False,
 ) -> str:
     record = picture.record
     if record is None:  # a vector image: one file, drawn at any size
@@ -63,7 +76,7 @@ def _picture(
         f'sizes="{escape(sizes)}" width="{widest.width}" height="{widest.height}" '
         f'alt="{escape(alt)}"{loading}>'
     )
-    kind = ' class="thumb"' if card else ""
+    kind = ' class="thumb"' if card or thumb else ""
     return f"<picture{kind}>{source}{image}</picture>"
 
 

@@ -26,6 +26,7 @@ class ImageSettings:
     max_megapixels: int
     sizes: str
     card_sizes: str
+    lead_card_sizes: str
 
     @property
     def max_pixels(self) -> int:
@@ -66,4 +67,5 @@ def load_settings(path: Path = DATA) -> ImageSettings:
         max_megapixels=int(data["max_megapixels"]),
         sizes=str(data["sizes"]),
         card_sizes=str(data["card_sizes"]),
+        lead_card_sizes=str(data["lead_card_sizes"]),
     )

@@ -77,8 +77,8 @@ class Renderer:
         self.env.globals["figure"] = lambda figure, page_url: Markup(
             figure_html(figure, relative_to(page_url))
         )
-        self.env.globals["thumbnail"] = lambda figure: Markup(
-            thumbnail_html(figure, lambda path: base_path + path)
+        self.env.globals["thumbnail"] = lambda figure, lead=False: Markup(
+            thumbnail_html(figure, lambda path: base_path + path, lead=lead)
         )
         self.template_digest = cache(self._template_digest)
         self._ready: set[str] = set()
