@@ -23,9 +23,8 @@ from generator.model.gazetteer import load_gazetteer
 from generator.output import write
 from generator.plain import build_plain
 from tests.conftest import ROOT, write_files
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS, sync_api
+from tests.test_browser import browser  # noqa: F401 (the fixture, shared)
 from tests.test_incremental import cold_build, snapshot, stamps
-from tests.test_theme_html import missing_tool
 
 FLAGS = ROOT / "themes" / "default" / "static" / "flags"
 # Former countries: in the gazetteer (countryinfo), not in the flag set.
@@ -161,20 +160,6 @@ def handler_under(prefix: str) -> type[http.server.SimpleHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if sync_api is None:
-        missing_tool("the playwright package is not installed (pip install -e .[test])")
-    if not Path(CHROMIUM).is_file():
-        missing_tool("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture(scope="module", params=["/", "/portal/"], ids=["root", "subpath"])
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -229,7 +214,7 @@ def flag_beside(link: Any) -> dict[str, Any] | None:
     return link.evaluate(FLAG_IN_LINK)
 
 
-def open_page(browser: Any, url: str) -> tuple[Any, Any, list[str]]:
+def open_page(browser: Any, url: str) -> tuple[Any, Any, list[str]]:  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     failures: list[str] = []
@@ -251,7 +236,10 @@ def open_page(browser: Any, url: str) -> tuple[Any, Any, list[str]]:
     ids=["article", "countries"],
 )
 def test_each_country_shows_a_loaded_flag_beside_its_name(
-    browser: Any, served: str, where: str, within: str
+    browser: Any,  # noqa: F811
+    served: str,
+    where: str,
+    within: str,
 ) -> None:
     context, page, failures = open_page(browser, served + where)
     try:

@@ -18,7 +18,7 @@ from generator.build import Builder
 from generator.config import load_config
 from tests.conftest import ROOT, write_files
 from tests.imagegen import jpeg
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS, VIEWPORTS, sync_api
+from tests.test_browser import VIEWPORTS, browser  # noqa: F401 (the fixture, shared)
 from tests.test_incremental import cold_build, edit
 
 QUIET: dict[str, Any] = {"say": lambda _: None, "warn": lambda _: None}
@@ -187,17 +187,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_the_column_sits_beside_the_stories_on_a_desktop(served: str, viewport: str) -> None:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport=VIEWPORTS[viewport])
-            page.goto(served)
-            cards = page.locator(".front > .cards").bounding_box()
-            side = page.locator(".front-side").bounding_box()
-            width = page.evaluate("document.documentElement.scrollWidth")
-        finally:
-            browser.close()
+def test_the_column_sits_beside_the_stories_on_a_desktop(
+    browser: Any,  # noqa: F811
+    served: str,
+    viewport: str,
+) -> None:
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    try:
+        page.goto(served)
+        cards = page.locator(".front > .cards").bounding_box()
+        side = page.locator(".front-side").bounding_box()
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.close()
     assert cards and side
     assert width <= VIEWPORTS[viewport]["width"], "nothing wider than the screen"
     if viewport == "desktop":
