@@ -250,3 +250,40 @@ def test_watching_a_broken_file_stays_reported_while_others_change(tmp_path: Pat
     edit(broken, r"^date: .*$", date[0])
     builder.build(**quiet, changed={broken.resolve()})
     assert snapshot(project / "site") == cold_build(project, tmp_path)
+
+
+def indexed(site: Path) -> dict[str, tuple[str, ...]]:
+    """What the search index holds of each page, by URL: its shard, title, text and filters
+    (Pagefind's file names and bytes differ from run to run; what they hold does not)."""
+    from tests.test_search import fragments
+
+    found = {}
+    for shard in sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir()):
+        for page in fragments(site, shard):
+            filters = sorted((k, tuple(v)) for k, v in page["filters"].items())
+            found[page["url"]] = (shard, page["meta"]["title"], page["content"], repr(filters))
+    return found
+
+
+SEARCHED_STEPS = ("body", "title", "date", "countries", "delete", "add", "nothing")
+
+
+@pytest.mark.parametrize("mode", ["preview", "new process each build"])
+def test_every_edit_leaves_the_search_index_a_cold_build_makes(tmp_path: Path, mode: str) -> None:
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    edit(project / "site.yaml", r"^search: false$", "search: true")
+    options = {"keep_plan": mode == "preview", "private_output": mode == "preview"}
+    builder = Builder(load_config(project / "site.yaml"), **options)
+    builder.build(say=lambda _: None, warn=lambda _: None)
+    for name, change in [s for s in steps(project) if s[0] in SEARCHED_STEPS]:
+        before = stamps(project)
+        change()
+        after = stamps(project)
+        changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        if mode == "new process each build":
+            builder = Builder(load_config(project / "site.yaml"), **options)
+        hint = changed if mode == "preview" else None
+        builder.build(say=lambda _: None, warn=lambda _: None, changed=hint)
+        cold_build(project, tmp_path)
+        assert indexed(project / "site") == indexed(tmp_path / "clean" / "site"), name

@@ -61,11 +61,11 @@ def run_build(project: Path, *options: str, python: list[str] | None = None) -> 
     return done
 
 
-def fragments(site: Path) -> list[dict[str, Any]]:
-    """What Pagefind stored of each indexed page, in every shard: gzip'd JSON after a
+def fragments(site: Path, shard: str = "*") -> list[dict[str, Any]]:
+    """What Pagefind stored of each indexed page, in every shard (or one): gzip'd JSON after a
     signature."""
     found = []
-    for path in sorted((site / "pagefind").glob("*/fragment/*")):
+    for path in sorted((site / "pagefind").glob(f"{shard}/fragment/*")):
         data = gzip.decompress(path.read_bytes())
         found.append(json.loads(data[data.index(b"{") :]))
     return found
