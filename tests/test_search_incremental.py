@@ -44,7 +44,7 @@ SEARCH = """async ({ bundles, base, queries }) => {
   for (const [term, filters] of queries) {
     const search = await pagefind.search(term, { filters });
     const pages = await Promise.all(search.results.map((result) => result.data()));
-    found.push(pages.map((page) => page.url));
+    found.push(pages.map((page, n) => [page.url, search.results[n].score]));
   }
   return found;
 }"""
@@ -92,11 +92,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def found(tab: Tab, site: Path, base: str) -> list[list[str]]:
+    """Each query's results, best first. Results of equal score (from different shards, say)
+    come in no set order, and Pagefind 1.2 gives them in a different one from run to run: by
+    URL among themselves."""
     bundles = [f"{base}pagefind/{p.name}/" for p in sorted((site / "pagefind").iterdir())][::-1]
     page = tab.open(base + "search/")
     # Plain lists and objects: older Playwrights do not pass tuples as arrays.
     queries = [[term, dict(filters)] for term, filters in QUERIES]
-    return page.evaluate(SEARCH, {"bundles": bundles, "base": base, "queries": queries})
+    ranked = page.evaluate(SEARCH, {"bundles": bundles, "base": base, "queries": queries})
+    return [[url for url, _ in sorted(q, key=lambda r: (-round(r[1], 6), r[0]))] for q in ranked]
 
 
 def shard_files(site: Path) -> dict[str, int]:
