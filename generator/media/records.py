@@ -6,9 +6,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from generator.model.pickling import fast_pickled
+
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class Variant:
     """One processed file: `file` in the image's cache folder ('960.jpg', 'card-320.webp')."""
@@ -21,6 +24,7 @@ class Variant:
     digest: str  # of its bytes: the fingerprint of the published file
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class ImageRecord:
     """An image processed: the cache folder `key` (its bytes and the settings), its size
@@ -42,6 +46,7 @@ class ImageRecord:
         return next(v.mime for v in self.variants if v.mime != "image/webp")
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class Picture:
     """An image of an article, where it is published: `path` is the site-relative path of the

@@ -11,6 +11,7 @@ from generator.errors import InputErrors
 from generator.media.records import Picture
 from generator.model import bundles, urls
 from generator.model.bundles import BundleFile
+from generator.model.pickling import fast_pickled
 
 
 class BodySource(Protocol):
@@ -19,6 +20,7 @@ class BodySource(Protocol):
     def get(self, key: str) -> str: ...
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class Photo:
     caption: str
@@ -32,6 +34,7 @@ class Photo:
         return bundles.is_local(self.src)
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class Body:
     """A rendered Markdown body, fetched from the body store only when a page shows it."""
@@ -46,6 +49,7 @@ class Body:
         return str(self)
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class Article:
     """One content file: its front matter, its rendered body, and where it is published."""

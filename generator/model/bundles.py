@@ -9,11 +9,14 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.model.pickling import fast_pickled
+
 INDEX = "index.md"
 # A URL with a scheme, or one from the site's root: not a file of the bundle.
 _NOT_LOCAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)", re.I)
 
 
+@fast_pickled
 @dataclass(frozen=True, slots=True)
 class BundleFile:
     """A file of a bundle: its name relative to the bundle ('photo.jpg', 'maps/route.png'),
