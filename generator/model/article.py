@@ -11,7 +11,7 @@ from generator.errors import InputErrors
 from generator.media.records import Picture
 from generator.model import bundles, urls
 from generator.model.bundles import BundleFile
-from generator.model.pickling import fast_pickled
+from generator.pickling import fast_pickled
 
 
 class BodySource(Protocol):

@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.model.pickling import fast_pickled
+from generator.pickling import fast_pickled
 
 INDEX = "index.md"
 # A URL with a scheme, or one from the site's root: not a file of the bundle.
