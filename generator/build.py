@@ -60,6 +60,7 @@ class Builder:
         # False keeps the search index as it is after edits (each edit remakes a shard).
         self.refresh_search = True
         self._last: LastPlan | None = None  # watch mode: what the last build planned
+        self._search: Derived | None = None  # the search index of the build under way
         self._related = RelatedCache(config.path("cache_dir"))
         self._plan_index = planindex.PlanIndexStore(config.path("cache_dir"))
         self._loader = ContentLoader(
@@ -105,6 +106,9 @@ class Builder:
             return result
         finally:
             gc.unfreeze()
+            if self._search is not None:
+                self._search.end()
+                self._search = None
 
     def _made_of(
         self,
@@ -124,6 +128,9 @@ class Builder:
         loaded = self.load_content(hint, stamps)
         articles = select(loaded, config, drafts=self.drafts, future=self.future)
         search = search_index(config, warn, refresh=self.refresh_search)
+        if search is not None and not watching:
+            self._search = search  # ended when the build is (`build`)
+            search.begin(output_folder(config), self._loader.body_edits)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
         sources = unchanged.inputs_key(config, self.drafts, self.future, with_content=False)

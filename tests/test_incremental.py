@@ -4,6 +4,7 @@ clean cold build of the same input (no cache, no previous output).
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -287,3 +288,89 @@ def test_every_edit_leaves_the_search_index_a_cold_build_makes(tmp_path: Path, m
         builder.build(say=lambda _: None, warn=lambda _: None, changed=hint)
         cold_build(project, tmp_path)
         assert indexed(project / "site") == indexed(tmp_path / "clean" / "site"), name
+
+
+def _indexed_files(files: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    """(URL, title, text) of each page in a shard's files, as Pagefind stored them."""
+    import gzip
+    import json
+
+    found = []
+    for name, data in files.items():
+        if "/fragment/" in name:
+            text = gzip.decompress(data)  # JSON after a signature
+            page = json.loads(text[text.index(b"{") :])
+            found.append((page["url"], page["meta"]["title"], page["content"]))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("also_changed", [False, True])
+def test_a_shard_begun_early_holds_the_pages_as_they_are_at_the_end(
+    tmp_path: Path, also_changed: bool
+) -> None:
+    # A new process starts on the shard of an article whose body changed with the published
+    # pages of that shard; at the end the shard must hold every page as the build left it,
+    # also when one read early changed after all (it is then made anew).
+    from generator.output.search import SearchIndex
+
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    edit(project / "site.yaml", r"^search: false$", "search: true")
+    Builder(load_config(project / "site.yaml")).build(say=lambda _: None, warn=lambda _: None)
+    site, spare = project / "site", tmp_path / "spare"
+    shutil.copytree(site, spare, copy_function=os.link)  # the spare: the same files, linked
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("20??/??/*/index.html"))
+    year = max({p[:4] for p in pages}, key=lambda y: sum(p.startswith(y) for p in pages))
+    edited, other = [p for p in pages if p.startswith(year)][:2]
+
+    def replace(name: str, word: str) -> None:  # as builds write: a new file, renamed
+        html = (spare / name).read_text("utf-8").replace("</h1>", f" {word}</h1>", 1)
+        (spare / (name + ".new")).write_text(html, "utf-8")
+        os.replace(spare / (name + ".new"), spare / name)
+
+    warnings: list[str] = []
+    begun = SearchIndex(warnings.append)
+    begun.begin(site, {edited})
+    replace(edited, "Zeppelin")
+    if also_changed:
+        replace(other, "Quokka")
+    made = begun(spare, {year})
+    in_year = sum(p.startswith(year) for p in pages)
+    assert begun.read_early == (0 if also_changed else in_year - 1)  # all but the edited one
+    fresh = SearchIndex(warnings.append)(spare, {year})
+    assert not warnings
+    titles = {url: title for url, title, _ in _indexed_files(made)}
+    assert titles["/" + edited.removesuffix("index.html")].endswith("Zeppelin")
+    assert titles["/" + other.removesuffix("index.html")].endswith("Quokka") == also_changed
+    assert _indexed_files(made) == _indexed_files(fresh)
+
+
+def test_a_new_process_knows_which_articles_changed_in_their_body_alone(tmp_path: Path) -> None:
+    # The pages whose shards the search index starts on early: those of articles edited in
+    # their body alone, when nothing else changed (any other edit changes other pages too).
+    from generator import folders
+
+    project = tmp_path / "project"
+    write_corpus(project, 12)
+    content, cache = project / "content", project / ".portal-cache"
+
+    def body_edits() -> set[str]:
+        new_process = loader.ContentLoader(content, cache, False, folders.shown)
+        new_process.load()
+        return new_process.body_edits
+
+    assert body_edits() == set()  # the first load: nothing to compare with
+    story = content / "story-002.md"
+    [page] = [
+        a.url
+        for a in Builder(load_config(project / "site.yaml")).load_content()
+        if a.path.endswith(story.name)
+    ]
+    edit(story, r"\Z", "\nA new closing line.\n")
+    assert body_edits() == {page + "index.html"}
+    assert body_edits() == set()  # nothing changed since
+    edit(story, r"^title: .*$", "title: Another headline")
+    assert body_edits() == set()
+    edit(story, r"\Z", "\nAnd one more.\n")
+    add_story(content)
+    assert body_edits() == set()

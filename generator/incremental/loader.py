@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -54,6 +55,9 @@ class ContentLoader:
         folder = str(content)
         self._prefix = "" if folder == "." else folder + os.sep  # key == str(Path(folder, name))
         self._checked: object = None  # the store file last checked for missing bodies
+        # The pages of the articles the last full load found changed in their body alone, if
+        # it found no other change (the search index may start on their shards early).
+        self.body_edits: set[str] = set()
         self._index = cache.article_index(cache_dir)
         if images is None and cache_dir is not None:
             images = cache_dir / IMAGES
@@ -90,6 +94,8 @@ class ContentLoader:
             else:
                 self._failed.add(str(path))
             errors.extend(problems)
+        if changed is None:
+            self.body_edits = _body_edits(known, current, pending)
         if pending or changed or (changed is None and current != known):
             self._index.write(current, changed=changed)  # the few entries that changed, as a rule
             self._known = current
@@ -262,6 +268,31 @@ class ContentLoader:
     def _parse_one(self, path: Path, stamp: Stamp, media: Media) -> Parsed:
         bundle = self._is_bundle(str(path))
         return _parse_one(path, stamp, self.shown(path), self.store, self.variant, bundle, media)
+
+
+# What an article may change and still show the same on every other page.
+_BODY_ALONE = {"body", "digest", "body_images"}
+_OTHER_FIELDS = [f.name for f in dataclasses.fields(Article) if f.name not in _BODY_ALONE]
+
+
+def _body_edits(
+    known: dict[str, tuple[Stamp, Article]],
+    current: dict[str, tuple[Stamp, Article]],
+    pending: list[tuple[Path, Stamp]],
+) -> set[str]:
+    """The pages of the articles parsed again since `known`, if each changed in its body
+    alone and none was added or deleted; else none."""
+    if known.keys() != current.keys():
+        return set()
+    pages = set()
+    for path, _ in pending:
+        if str(path) not in current:  # it could not be read (nor was it before)
+            return set()
+        before, after = known[str(path)][1], current[str(path)][1]
+        if any(getattr(before, f) != getattr(after, f) for f in _OTHER_FIELDS):
+            return set()
+        pages.add(after.url + "index.html")
+    return pages
 
 
 def _image_keys(articles: list[Article]) -> set[str]:

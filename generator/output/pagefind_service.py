@@ -72,6 +72,19 @@ class PagefindService:
         done = self.request({"type": "AddDir", "index_id": index, "path": str(path), "glob": glob})
         return int(done.get("page_count", 0))
 
+    def add_file(self, index: int, name: str, html: str) -> None:
+        """Index one page, `name` its path from the site's root (its URL is made of it as
+        `add_directory` makes it)."""
+        self.request(
+            {
+                "type": "AddFile",
+                "index_id": index,
+                "file_path": name,
+                "url": None,
+                "file_contents": html,
+            }
+        )
+
     def files(self, index: int) -> dict[str, bytes]:
         """The bundle of an index, by path inside the bundle."""
         done = self.request({"type": "GetFiles", "index_id": index})

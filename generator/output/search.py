@@ -2,6 +2,11 @@
 finished article pages, in shards: one bundle per year, under /pagefind/YEAR/, which the search
 page merges in the browser (Pagefind's mergeIndex). An edit remakes only its year's shard.
 Searching needs no server.
+
+A new process's build may start on the shards of the articles it finds changed before their
+pages are made (`begin`), reading the published pages of those shards that it will not change
+while it plans and renders; a shard then takes only its changed pages at the end, once it is
+sure (by their files) that the others are the ones it read.
 """
 
 from __future__ import annotations
@@ -10,16 +15,23 @@ import os
 import queue
 import re
 from collections.abc import Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import urls
 from generator.output import pagefind_service
+from generator.output.write import shards_of
 
 PREFIX = urls.SEARCH_INDEX
 # Only article pages are indexed: lists and term pages would repeat every headline as a result,
 # and reading them would double Pagefind's time.
 _ARTICLE_PAGE = re.compile(r"(\d{4})/\d{2}/[^/]+/index\.html")
+
+
+def _shard_pages(shard: str) -> str:
+    """The glob of a shard's pages, from the site's root."""
+    return f"{shard}/[0-9][0-9]/*/index.html"
 
 
 class SearchUnavailable(Exception):
@@ -34,6 +46,9 @@ class SearchIndex:
     def __init__(self, warn: Callable[[str], None], refresh: bool = True) -> None:
         self.warn = warn
         self.refresh = refresh
+        self._started: dict[str, Future[_Started]] = {}  # shards begun, by name
+        self._starting: ThreadPoolExecutor | None = None
+        self.read_early = 0  # pages of the last call's shards taken from what `begin` read
         try:
             import pagefind.index  # noqa: F401
         except ImportError as error:
@@ -47,11 +62,46 @@ class SearchIndex:
         page = _ARTICLE_PAGE.fullmatch(name)
         return page[1] if page else None
 
+    def begin(self, published: Path, pages: Collection[str]) -> None:
+        """Start on the shards of these pages (those likely to change) with the published
+        pages of those shards, less these: on one service each, in threads, while the
+        build goes on. Shards the build turns out not to remake are dropped."""
+        shards = sorted(shards_of(self, pages))[: os.cpu_count() or 1]
+        if not self.refresh or not shards or not published.is_dir():
+            return
+        try:
+            binary = pagefind_service.executable()
+        except pagefind_service.PagefindError:
+            return  # said when the index is made
+        self._starting = ThreadPoolExecutor(len(shards))
+        left_out = set(pages)
+        for shard in shards:
+            self._started[shard] = self._starting.submit(_start, binary, published, shard, left_out)
+
+    def end(self) -> None:
+        """Stop what `begin` started and the build did not take."""
+        started, self._started = self._started, {}
+        for future in started.values():
+            future.add_done_callback(_close_started)
+        if self._starting is not None:
+            self._starting.shutdown(wait=False)
+            self._starting = None
+
     def __call__(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
         """The bundles of these shards, made from the article pages of the folder; their files
         by site path. A failure is said, not raised: the pages are whole without their index."""
+        self.read_early = 0
         try:
-            return _index(folder, sorted(shards))
+            taken = [self._started.pop(s) for s in shards if s in self._started]
+            self.end()
+            # One that failed to start is made as if it had not been begun.
+            started = [future.result() for future in taken if future.exception() is None]
+            begun = {one.shard for one in started}
+            fresh = [shard for shard in sorted(shards) if shard not in begun]
+            with ThreadPoolExecutor(1) as beside:
+                others = beside.submit(_index, folder, fresh) if fresh else None
+                files, self.read_early = _finish_started(folder, started)
+                return {**files, **(others.result() if others else {})}
         except SearchUnavailable as why:
             self.warn(f"search: {why}; building without the search index")
         except pagefind_service.PagefindError as why:
@@ -59,6 +109,85 @@ class SearchIndex:
         except Exception as error:  # noqa: BLE001 (the service fails in many ways; all mean this)
             self.warn(f"search: Pagefind failed ({error}); building without the search index")
         return {}
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A shard begun: its service and index, and the pages it read, with their files'
+    identity (device, inode) then. Files are replaced, never written in place: the same
+    identity in the folder the index is finished from means the same bytes."""
+
+    shard: str
+    service: pagefind_service.PagefindService
+    index: int
+    read: dict[str, tuple[int, int]]
+
+
+def _start(binary: Path, published: Path, shard: str, left_out: set[str]) -> _Started:
+    service = pagefind_service.PagefindService(binary)
+    try:
+        index = service.new_index()
+        read: dict[str, tuple[int, int]] = {}
+        for path in sorted(published.glob(_shard_pages(shard))):
+            name = path.relative_to(published).as_posix()
+            if name in left_out:
+                continue
+            with open(path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                html = handle.read().decode("utf-8")
+            service.add_file(index, name, html)
+            read[name] = (stat.st_dev, stat.st_ino)
+        return _Started(shard, service, index, read)
+    except BaseException:
+        service.close()
+        raise
+
+
+def _close_started(future: Future[_Started]) -> None:
+    if future.exception() is None:
+        future.result().service.close()
+
+
+def _finish_started(folder: Path, started: list[_Started]) -> tuple[dict[str, bytes], int]:
+    """The bundles of the shards begun, each on its own service, at once; and how many of
+    their pages were taken from what was read early."""
+    if not started:
+        return {}, 0
+    with ThreadPoolExecutor(len(started)) as pool:
+        made = list(pool.map(lambda one: _finish(folder, one), started))
+    files = {name: data for shard, _ in made for name, data in sorted(shard.items())}
+    return files, sum(early for _, early in made)
+
+
+def _finish(folder: Path, started: _Started) -> tuple[dict[str, bytes], int]:
+    """A shard begun, finished from `folder`: its pages not read yet are added, if every one
+    it read is there as it was read; else the shard is indexed anew from `folder`."""
+    service, shard = started.service, started.shard
+    try:
+        now = {
+            path.relative_to(folder).as_posix(): path for path in folder.glob(_shard_pages(shard))
+        }
+        if not now:
+            raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
+        index, read = started.index, started.read
+        if all(name in now and _identity(now[name]) == read[name] for name in read):
+            for name in sorted(now.keys() - read.keys()):
+                service.add_file(index, name, now[name].read_text("utf-8"))
+            early = len(read)
+        else:  # a page read early changed after all (a neighbour's title, say)
+            service.delete_index(index)
+            index = service.new_index()
+            service.add_directory(index, folder.resolve(), _shard_pages(shard))
+            early = 0
+        bundle = urls.search_bundle(shard)
+        return {bundle + path: data for path, data in service.files(index).items()}, early
+    finally:
+        service.close()
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
 
 
 def _index(folder: Path, shards: list[str]) -> dict[str, bytes]:
@@ -85,7 +214,7 @@ def _index_in(binary: Path, folder: Path, pending: queue.SimpleQueue[str]) -> di
             except queue.Empty:
                 return files
             index = service.new_index()
-            if service.add_directory(index, root, f"{shard}/[0-9][0-9]/*/index.html") == 0:
+            if service.add_directory(index, root, _shard_pages(shard)) == 0:
                 raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
             for path, data in service.files(index).items():
                 files[urls.search_bundle(shard) + path] = data

@@ -60,6 +60,15 @@ class Derived(Protocol):
         """The files of these shards, made from the pages in `folder`."""
         ...
 
+    def begin(self, published: Path, pages: Collection[str]) -> None:
+        """Start, from the `published` folder, on the shards of these pages (those likely to
+        change), while the pages are made: work ahead, which a call then takes up."""
+        ...
+
+    def end(self) -> None:
+        """Drop the work begun that no call took up."""
+        ...
+
 
 def shards_of(derived: Derived, names: Iterable[str]) -> set[str]:
     """The shards of the derived files that these output files are read for."""
