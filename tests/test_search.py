@@ -311,8 +311,9 @@ def test_no_search_option_builds_without_index_or_page(tmp_path: Path) -> None:
 
 def test_without_pagefind_the_build_works_and_says_so(tmp_path: Path) -> None:
     project = make_project(tmp_path, "https://example.org/portal/")
-    no_pagefind = (
-        "import sys; sys.modules['pagefind'] = None; "  # `import pagefind...` raises ImportError
+    no_pagefind = (  # neither package gives a binary (their import fails), nor does PATH
+        "import os, sys; os.environ['PATH'] = '/nonexistent'; "
+        "sys.modules['pagefind_bin'] = sys.modules['pagefind_bin_extended'] = None; "
         "from generator.cli import main; sys.exit(main(['build']))"
     )
     done = run_build(project, python=[sys.executable, "-c", no_pagefind])

@@ -9,8 +9,10 @@ as the service writes it.
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -23,13 +25,22 @@ class PagefindError(Exception):
 
 
 def executable() -> Path:
-    """The Pagefind binary the `pagefind[bin]` package installed (or PAGEFIND_BINARY_PATH)."""
-    from pagefind.service import get_executable
-
-    found = get_executable()
-    if found is None:
-        raise PagefindError("the Pagefind binary is not installed")
-    return found
+    """The Pagefind binary: PAGEFIND_BINARY_PATH, else the one the `pagefind[bin]` package
+    (or its extended build) installed, else one on PATH. The `pagefind` package looks in
+    this order too; its lookup is not imported, as it brings its asyncio client (0.1 s)."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        return Path(named)
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            found: Path = importlib.import_module(package).get_executable()
+            return found
+        except (ImportError, FileNotFoundError):
+            continue
+    on_path = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    if on_path is None:
+        raise PagefindError("the Pagefind binary is not installed (pip install pagefind[bin])")
+    return Path(on_path)
 
 
 class PagefindService:

@@ -50,9 +50,9 @@ class SearchIndex:
         self._starting: ThreadPoolExecutor | None = None
         self.read_early = 0  # pages of the last call's shards taken from what `begin` read
         try:
-            import pagefind.index  # noqa: F401
-        except ImportError as error:
-            raise SearchUnavailable(f"the pagefind package is not installed ({error})") from None
+            self.binary = pagefind_service.executable()
+        except pagefind_service.PagefindError as why:
+            raise SearchUnavailable(str(why)) from None
 
     def reads(self, name: str) -> bool:
         return _ARTICLE_PAGE.fullmatch(name) is not None
@@ -69,10 +69,7 @@ class SearchIndex:
         shards = sorted(shards_of(self, pages))[: os.cpu_count() or 1]
         if not self.refresh or not shards or not published.is_dir():
             return
-        try:
-            binary = pagefind_service.executable()
-        except pagefind_service.PagefindError:
-            return  # said when the index is made
+        binary = self.binary
         self._starting = ThreadPoolExecutor(len(shards))
         left_out = set(pages)
         for shard in shards:
@@ -99,7 +96,7 @@ class SearchIndex:
             begun = {one.shard for one in started}
             fresh = [shard for shard in sorted(shards) if shard not in begun]
             with ThreadPoolExecutor(1) as beside:
-                others = beside.submit(_index, folder, fresh) if fresh else None
+                others = beside.submit(_index, self.binary, folder, fresh) if fresh else None
                 files, self.read_early = _finish_started(folder, started)
                 return {**files, **(others.result() if others else {})}
         except SearchUnavailable as why:
@@ -190,10 +187,9 @@ def _identity(path: Path) -> tuple[int, int]:
     return stat.st_dev, stat.st_ino
 
 
-def _index(folder: Path, shards: list[str]) -> dict[str, bytes]:
+def _index(binary: Path, folder: Path, shards: list[str]) -> dict[str, bytes]:
     """The shards shared out over one Pagefind service per core (a service makes its indexes
     one after another, so one alone would leave a core idle)."""
-    binary = pagefind_service.executable()
     pending = queue.SimpleQueue[str]()
     for shard in shards:
         pending.put(shard)
