@@ -26,6 +26,7 @@ from generator.incremental.unchanged import LastBuild
 from generator.model.article import Article, ContentErrors
 from generator.output.write import Derived
 from generator.pages.planning import Plan
+from generator.pages.records import Page
 from generator.stages import (
     BuildResult,
     Progress,
@@ -61,6 +62,8 @@ class Builder:
         self.refresh_search = True
         self._last: LastPlan | None = None  # watch mode: what the last build planned
         self._search: Derived | None = None  # the search index of the build under way
+        # Watch mode: the last build's search index, at work on the next edit's shards.
+        self._ahead: Derived | None = None
         self._related = RelatedCache(config.path("cache_dir"))
         self._plan_index = planindex.PlanIndexStore(config.path("cache_dir"))
         self._loader = ContentLoader(
@@ -100,15 +103,22 @@ class Builder:
             )
             if self.keep_plan:
                 self._last = LastPlan(made.sources, made.articles, plan)
+                self._ahead = _work_ahead(made.search, out, renewed)
             result = BuildResult.of(stats, plan.planner.site, started, out, searched)
             if last_build is not None and (searched or not self.config.search):
                 last_build.remember(out, result)
             return result
         finally:
             gc.unfreeze()
-            if self._search is not None:
-                self._search.end()
-                self._search = None
+            search, self._search = self._search, None
+            if search is not None and search is not self._ahead:
+                search.end()
+
+    def close(self) -> None:
+        """Stop the work begun for a next build (watch mode)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.end()
 
     def _made_of(
         self,
@@ -127,9 +137,13 @@ class Builder:
         hint = self._content_hint(changed) if watching else None
         loaded = self.load_content(hint, stamps)
         articles = select(loaded, config, drafts=self.drafts, future=self.future)
-        search = search_index(config, warn, refresh=self.refresh_search)
+        search, self._ahead = self._ahead, None
+        if search is None or search.refresh != self.refresh_search:
+            if search is not None:
+                search.end()
+            search = search_index(config, warn, refresh=self.refresh_search)
+        self._search = search  # ended when the build is (`build`), unless kept ahead
         if search is not None and not watching:
-            self._search = search  # ended when the build is (`build`)
             search.begin(output_folder(config), self._loader.body_edits)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
@@ -182,6 +196,19 @@ def build(
 ) -> BuildResult:
     """One build of the site."""
     return Builder(config, drafts=drafts, future=future).build(say, warn, progress)
+
+
+def _work_ahead(search: Derived | None, out: Path, renewed: list[Page] | None) -> Derived | None:
+    """The search index at work on the shards of the articles a watch-mode build just
+    renewed, with their other pages: an editor saves the same article again and again, and
+    the next build then adds that article's page alone."""
+    if search is None or not renewed:
+        return None
+    edited = [page.output for page in renewed if search.reads(page.output)]
+    if not edited:
+        return None
+    search.begin(out, edited)
+    return search
 
 
 @contextlib.contextmanager

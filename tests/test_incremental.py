@@ -374,3 +374,31 @@ def test_a_new_process_knows_which_articles_changed_in_their_body_alone(tmp_path
     edit(story, r"\Z", "\nAnd one more.\n")
     add_story(content)
     assert body_edits() == set()
+
+
+def test_the_preview_starts_on_the_shard_of_the_article_just_edited(tmp_path: Path) -> None:
+    # After an edit the preview's search index reads the other pages of that article's
+    # shard while it waits: when the editor saves the article again, its page is the only one
+    # the shard takes, and the index is still the one a cold build makes.
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    edit(project / "site.yaml", r"^search: false$", "search: true")
+    builder = Builder(load_config(project / "site.yaml"), keep_plan=True, private_output=True)
+    quiet: dict = {"say": lambda _: None, "warn": lambda _: None}
+    builder.build(**quiet)
+    story = project / "content/story-005.md"
+    [article] = [a for a in builder.load_content() if a.path.endswith(story.name)]
+    year = article.url[:4]
+    in_year = sum(1 for _ in (project / "site").glob(f"{year}/??/*/index.html"))
+    try:
+        for number in range(3):
+            edit(story, r"\Z", f"\nSaved again, time {number}.\n")
+            builder.build(**quiet, changed={story.resolve()})
+            search = builder._ahead  # the index that made this build's shard, now at work again
+            assert search is not None
+            expected = 0 if number == 0 else in_year - 1  # the first edit: nothing begun yet
+            assert search.read_early == expected, number  # type: ignore[attr-defined]
+            cold_build(project, tmp_path)
+            assert indexed(project / "site") == indexed(tmp_path / "clean" / "site"), number
+    finally:
+        builder.close()

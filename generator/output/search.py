@@ -66,6 +66,7 @@ class SearchIndex:
         """Start on the shards of these pages (those likely to change) with the published
         pages of those shards, less these: on one service each, in threads, while the
         build goes on. Shards the build turns out not to remake are dropped."""
+        self.end()  # what was begun before is of no use now
         shards = sorted(shards_of(self, pages))[: os.cpu_count() or 1]
         if not self.refresh or not shards or not published.is_dir():
             return

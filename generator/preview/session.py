@@ -56,12 +56,12 @@ class Preview:
         self.say = say
         self.warn = warn
         self.last: BuildResult | None = None
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
         self._rebuilds = 0
 
     def rebuild(self, changed: set[Path] | None = None) -> bool:
         """One rebuild; errors are logged and shown in the browser, never raised."""
-        with self._lock:
+        with self.lock:
             errors: list[str] = []
             try:
                 if changed and self.config_path and self.config_path in changed:
@@ -100,6 +100,7 @@ class Preview:
     def _reload_config(self) -> None:
         config = load_config(self.config_path, self.overrides)
         self.config = config
+        self.builder.close()
         self.builder = Builder(
             config, keep_plan=True, **self.options
         )  # a config change rebuilds everything
@@ -158,6 +159,8 @@ def run(
         say("stopped")
     finally:
         watcher.stop()
+        with preview.lock:  # a rebuild under way ends first
+            preview.builder.close()
         if server is not None:
             server.shutdown()
             server.server_close()
