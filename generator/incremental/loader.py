@@ -3,25 +3,30 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from generator import folders
 from generator.errors import InputError
-from generator.incremental.cache import BodyStore
+from generator.incremental.changes import body_edits
+from generator.incremental.parsing import (
+    Parsed,
+    Stamp,
+    parse_in_workers,
+    parse_one,
+    render_body,
+    renderer,
+)
 from generator.media.cache import IMAGES
 from generator.media.prepare import Media
-from generator.model import bundles, pictures
-from generator.model.article import Article, ContentErrors
-from generator.model.content import ImagesDeferred, parse_file
-from generator.workers import WorkerDied, in_workers
+from generator.model import bundles
+from generator.model.article import Article
+from generator.workers import WorkerDied
 
 # Below this many changed files, workers cost more to start than they save.
 PARALLEL_MIN = 200
-Stamp = tuple[int, int]
 
 
 class ContentLoader:
@@ -95,7 +100,7 @@ class ContentLoader:
                 self._failed.add(str(path))
             errors.extend(problems)
         if changed is None:
-            self.body_edits = _body_edits(known, current, pending)
+            self.body_edits = body_edits(known, current, pending)
         if pending or changed or (changed is None and current != known):
             self._index.write(current, changed=changed)  # the few entries that changed, as a rule
             self._known = current
@@ -244,15 +249,15 @@ class ContentLoader:
             parsed = [r for r in results if r.article is not None]
             stored = self.store.has(r.article.body.key for r in parsed if r.article)
             new = [r for r in parsed if r.article and r.article.body.key not in stored]
-            render = _renderer(self.variant) if new else None
+            render = renderer(self.variant) if new else None
             bodies = {
-                r.article.body.key: _render_body(render, r.article, r.body)
+                r.article.body.key: render_body(render, r.article, r.body)
                 for r in new
                 if r.article and render
             }
         else:
             try:
-                results = _parse_in_workers(
+                results = parse_in_workers(
                     pending, self.shown, self.store, self.variant, self._is_bundle, self.media
                 )
             except WorkerDied as died:
@@ -267,32 +272,7 @@ class ContentLoader:
 
     def _parse_one(self, path: Path, stamp: Stamp, media: Media) -> Parsed:
         bundle = self._is_bundle(str(path))
-        return _parse_one(path, stamp, self.shown(path), self.store, self.variant, bundle, media)
-
-
-# What an article may change and still show the same on every other page.
-_BODY_ALONE = {"body", "digest", "body_images"}
-_OTHER_FIELDS = [f.name for f in dataclasses.fields(Article) if f.name not in _BODY_ALONE]
-
-
-def _body_edits(
-    known: dict[str, tuple[Stamp, Article]],
-    current: dict[str, tuple[Stamp, Article]],
-    pending: list[tuple[Path, Stamp]],
-) -> set[str]:
-    """The pages of the articles parsed again since `known`, if each changed in its body
-    alone and none was added or deleted; else none."""
-    if known.keys() != current.keys():
-        return set()
-    pages = set()
-    for path, _ in pending:
-        if str(path) not in current:  # it could not be read (nor was it before)
-            return set()
-        before, after = known[str(path)][1], current[str(path)][1]
-        if any(getattr(before, f) != getattr(after, f) for f in _OTHER_FIELDS):
-            return set()
-        pages.add(after.url + "index.html")
-    return pages
+        return parse_one(path, stamp, self.shown(path), self.store, self.variant, bundle, media)
 
 
 def _image_keys(articles: list[Article]) -> set[str]:
@@ -302,80 +282,3 @@ def _image_keys(articles: list[Article]) -> set[str]:
 def _images_gone(article: Article, cache: Any) -> bool:
     """Whether an article's processed images are missing from the cache (deleted by hand)."""
     return any(p.record and not cache.has(p.record) for p in article.pictures.values())
-
-
-def _render_body(render: Any, article: Article, markdown: str) -> str:
-    """An article's body as HTML, its own images as figures."""
-    if not article.body_images or not article.pictures:
-        return render(markdown)
-    from generator.media.markup import relative_to
-
-    shown = pictures.figures(article.image, article.photos, article.pictures, article.body_images)
-    return render(markdown, shown[2], relative_to(article.url))
-
-
-class Parsed(NamedTuple):
-    """One content file parsed: its article, or the problems that kept it from being one.
-    `body` is its Markdown, or (from a worker) the HTML rendered from it."""
-
-    path: Path
-    stamp: Stamp
-    article: Article | None
-    problems: list[InputError]
-    body: str
-    deferred: list[tuple[str, str, str]] = []  # images to process before parsing it again
-
-
-def _parse_one(
-    path: Path,
-    stamp: Stamp,
-    shown: str,
-    store: BodyStore,
-    variant: str,
-    bundle: bool,
-    media: Media,
-) -> Parsed:
-    try:
-        article, body = parse_file(path, shown, store, variant, bundle, media)
-        return Parsed(path, stamp, article, [], body)
-    except ImagesDeferred as waiting:
-        return Parsed(path, stamp, None, [], "", waiting.jobs)
-    except ContentErrors as problem:
-        return Parsed(path, stamp, None, problem.errors, "")
-    except InputError as problem:
-        return Parsed(path, stamp, None, [problem], "")
-
-
-def _renderer(variant: str) -> Any:
-    from generator.output.markup import make_renderer
-
-    return make_renderer(allow_html=variant == "html")
-
-
-def _parse_and_render(job: tuple[Path, Stamp, str, BodyStore, str, bool, Media]) -> Parsed:
-    result = _parse_one(*job)
-    article = result.article
-    html = _render_body(_worker_render, article, result.body) if article is not None else ""
-    return result._replace(body=html)
-
-
-_worker_render: Any = None
-
-
-def _init_worker(variant: str) -> None:
-    global _worker_render
-    _worker_render = _renderer(variant)
-
-
-def _parse_in_workers(
-    pending: list[tuple[Path, Stamp]],
-    shown: Any,
-    store: BodyStore,
-    variant: str,
-    is_bundle: Callable[[str], bool],
-    media: Media,
-) -> list[Parsed]:
-    """Parse and render in one process per core: Markdown is the cold build's biggest cost,
-    with images to process its biggest by far."""
-    jobs = [(p, s, shown(p), store, variant, is_bundle(str(p)), media) for p, s in pending]
-    return list(in_workers(_parse_and_render, jobs, 64, _init_worker, (variant,)))
