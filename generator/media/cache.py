@@ -23,13 +23,16 @@ class ImageCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._root = str(folder)
 
     def folder_of(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
     def file(self, record: ImageRecord, variant: Variant) -> str:
-        """Where one variant's bytes are."""
-        return str(self.folder_of(record.key) / variant.file)
+        """Where one variant's bytes are (joined as text: asked for every variant of every
+        image on every build, where Path objects cost several times more)."""
+        key = record.key
+        return os.path.join(self._root, key[:2], key, variant.file)
 
     def has(self, record: ImageRecord) -> bool:
         """Whether the record's files are still there (a cache folder deleted by hand)."""
