@@ -608,3 +608,31 @@ def test_pages_with_images_are_valid_html(site: Path) -> None:
     # 2022; a newer vnu.jar through $VNU_JAR knows it): only that is let through.
     errors = [m for m in errors if "“fetchpriority” not allowed" not in m["message"]]
     assert not errors, _describe(errors)
+
+
+@pytest.mark.parametrize("size", [(2200, 1186), (1800, 1111), (2400, 1251)])
+def test_a_photo_whose_scaled_height_is_rounded_gets_its_card(size: tuple[int, int]) -> None:
+    # The widest variant's height is rounded (1440 x 776 for 776.29): a crop box scaled by
+    # the width alone fell a fraction of a pixel outside it, and the build failed.
+    from generator.media.settings import load_settings
+
+    made = variants.process(jpeg(*size, seed=5), "photo.jpg", load_settings(), threads=1)
+    cards = sorted((v.width, v.height, v.mime) for v, _ in made.card)
+    assert cards == [
+        (320, 180, "image/jpeg"), (320, 180, "image/webp"),
+        (640, 360, "image/jpeg"), (640, 360, "image/webp"),
+    ]  # fmt: skip
+    for variant, data in made.card:
+        assert Image.open(io.BytesIO(data)).size == (variant.width, variant.height)
+
+
+def test_a_photo_made_in_threads_is_the_photo_made_in_one() -> None:
+    # A rebuild that processes one photo uses a thread per core; each encoding saves a copy,
+    # or two threads saving one image as JPEG and as WebP take each other's quality.
+    from generator.media.settings import load_settings
+
+    data, settings = jpeg(2000, 1300, seed=8), load_settings()
+    one = variants.process(data, "photo.jpg", settings, threads=1)
+    several = variants.process(data, "photo.jpg", settings, threads=4)
+    assert several.variants == one.variants
+    assert several.card == one.card

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,8 +34,11 @@ class Processed:
     card: list[tuple[Variant, bytes]]
 
 
-def process(data: bytes, name: str, settings: ImageSettings) -> Processed:
-    """Every variant of the image in `data`; ImageProblem if it cannot be published."""
+def process(
+    data: bytes, name: str, settings: ImageSettings, threads: int | None = None
+) -> Processed:
+    """Every variant of the image in `data`, made in `threads` threads (by default one in a
+    worker process, else one per core); ImageProblem if it cannot be published."""
     image = open_checked(data, name, settings)
     mime = SUPPORTED[image.format or ""]
     if image.format != "JPEG":
@@ -51,28 +56,80 @@ def process(data: bytes, name: str, settings: ImageSettings) -> Processed:
     image = decode(image, min(1.0, max(widths[-1] / width, card_widths[-1] / crop[0])))
     upright = _upright_srgb(image, orientation)
     fallback = mime if mime != "image/webp" else _fallback(upright)
-    variants = []
     # The narrower widths and the crops are made from the widest variant, not from the whole
     # original: several times faster, and as sharp (Lanczos, still shrinking).
     widest = _resized(upright, (widths[-1], max(1, round(widths[-1] * height / width))))
-    for target in reversed(widths):
+    shapes: list[tuple[str, Image, tuple[int, int], tuple[float, ...] | None]] = []
+    for target in widths:
         size = (target, max(1, round(target * height / width)))
-        resized = _resized(widest, size)
-        for kind in (fallback, "image/webp"):
-            variants.append(_encoded(resized, kind, f"{target}", settings))
-    variants.sort(key=lambda made: made[0].width)
+        shapes.append((f"{target}", widest, size, None))
     source = widest if crop[0] * widest.width / width >= card_widths[-1] else upright
-    scale = source.width / width
-    left = (source.width - crop[0] * scale) / 2
-    top = (source.height - crop[1] * scale) / 2
-    box = (left, top, left + crop[0] * scale, top + crop[1] * scale)
-    card = []
+    # Each axis scaled on its own: the source's height is rounded (776 px for 776.29), and one
+    # scale for both would put the crop's edge a fraction of a pixel outside it.
+    scale_x, scale_y = source.width / width, source.height / height
+    left = max(0.0, (source.width - crop[0] * scale_x) / 2)
+    top = max(0.0, (source.height - crop[1] * scale_y) / 2)
+    box = (
+        left,
+        top,
+        min(float(source.width), left + crop[0] * scale_x),
+        min(float(source.height), top + crop[1] * scale_y),
+    )
     for target in card_widths:
         size = (target, max(1, round(target * crop[1] / crop[0])))
-        cropped = _resized(source, size, box)
-        for kind in (fallback, "image/webp"):
-            card.append(_encoded(cropped, kind, f"card-{target}", settings))
-    return Processed(width, height, mime, variants, card)
+        shapes.append((f"card-{target}", source, size, box))
+    threads = _threads() if threads is None else threads
+    made = _made(shapes, (fallback, "image/webp"), settings, threads)
+    return Processed(width, height, mime, made[: 2 * len(widths)], made[2 * len(widths) :])
+
+
+def _made(
+    shapes: list[tuple[str, Image, tuple[int, int], tuple[float, ...] | None]],
+    kinds: tuple[str, str],
+    settings: ImageSettings,
+    threads: int,
+) -> list[tuple[Variant, bytes]]:
+    """Each shape (name, source, size, crop box) resized and encoded in each kind, in order.
+    With `threads` > 1 the resizes, then the encodings, run in that many threads (Pillow
+    lets go of the interpreter lock while it resamples and encodes): one image processed
+    alone, as in a rebuild after it changed, uses every core."""
+    if threads <= 1:
+        resized = [_resized(image, size, box) for _, image, size, box in shapes]
+        return [
+            _encoded(image, kind, name, settings)
+            for (name, *_), image in zip(shapes, resized, strict=True)
+            for kind in kinds
+        ]
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    # The largest first, as they take longest. An encoding waits for its resize, queued
+    # before it and so started already: no thread waits for work that is not begun.
+    order = sorted(range(len(shapes)), key=lambda i: -shapes[i][2][0] * shapes[i][2][1])
+
+    def encode(future: Future[Image], kind: str, name: str) -> tuple[Variant, bytes]:
+        # A copy each: saving sets attributes of the image saved (its encoder's options), so
+        # two threads saving one image as JPEG and as WebP would take each other's quality.
+        return _encoded(future.result().copy(), kind, name, settings)
+
+    with ThreadPoolExecutor(threads) as pool:
+        resizing = {i: pool.submit(_resized, *shapes[i][1:]) for i in order}
+        encoding = {
+            (i, kind): pool.submit(encode, resizing[i], kind, shapes[i][0])
+            for i in order
+            for kind in kinds
+        }
+        return [encoding[i, kind].result() for i in range(len(shapes)) for kind in kinds]
+
+
+def _threads() -> int:
+    """Threads to process one image in: one in a worker process (the others keep the other
+    cores busy), else one per core (at most 4), as when a rebuild processes one image here."""
+    if "multiprocessing" in sys.modules:  # imported by every worker pool, not by a plain build
+        import multiprocessing
+
+        if multiprocessing.parent_process() is not None:
+            return 1
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def widths_for(width: int, wanted: tuple[int, ...]) -> list[int]:
