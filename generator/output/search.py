@@ -12,6 +12,7 @@ sure (by their files) that the others are the ones it read.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import queue
 import re
@@ -66,17 +67,24 @@ class SearchIndex:
 
     def begin(self, published: Path, pages: Collection[str]) -> None:
         """Start on the shards of these pages (those likely to change) with the published
-        pages of those shards, less these: on one service each, in threads, while the
-        build goes on. Shards the build turns out not to remake are dropped."""
+        pages of those shards, less these: on one service each, waited on in threads, while
+        the build goes on. Shards the build turns out not to remake are dropped."""
         self.end()  # what was begun before is of no use now
         shards = sorted(shards_of(self, pages))[: os.cpu_count() or 1]
         if not self.refresh or not shards or not published.is_dir():
             return
-        binary = self.binary
+        links = published.parent / f".{published.name}.search"
         self._starting = ThreadPoolExecutor(len(shards))
-        left_out = set(pages)
         for shard in shards:
-            self._started[shard] = self._starting.submit(_start, binary, published, shard, left_out)
+            # The links are made here: a thread's many short system calls would take the
+            # interpreter lock from the build again and again (making the model 3 times
+            # slower); the threads only wait on their service.
+            try:
+                read = _link_pages(published, links / shard, set(pages))
+            except OSError:
+                shutil.rmtree(links / shard, ignore_errors=True)
+                continue  # (links across file systems, say) made at the end instead
+            self._started[shard] = self._starting.submit(_start, self.binary, links, shard, read)
 
     def end(self) -> None:
         """Stop what `begin` started and the build did not take."""
@@ -121,42 +129,61 @@ class _Started:
     service: pagefind_service.PagefindService
     index: int
     read: dict[str, tuple[int, int]]
+    links: Path  # the folder of links Pagefind read them from, removed when done
+
+    def close(self) -> None:
+        self.service.close()
+        shutil.rmtree(self.links / self.shard, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self.links.rmdir()  # unless another shard's links are still there
 
 
-def _start(binary: Path, published: Path, shard: str, left_out: set[str]) -> _Started:
-    """A shard begun with the published pages but those `left_out`: Pagefind reads them
-    itself from a folder of links to them beside the published one (the same file system),
-    which costs this process a few system calls a page, not the page's bytes."""
-    links = published.parent / f".{published.name}.search"
-    shutil.rmtree(links / shard, ignore_errors=True)  # left by a build that was killed
-    service = pagefind_service.PagefindService(binary)
+def _link_pages(published: Path, folder: Path, left_out: set[str]) -> dict[str, tuple[int, int]]:
+    """Links in `folder` to the pages of a shard (`folder` is named as the shard is) that
+    are published, but those `left_out`, by name; with the identity of each file linked.
+    Pagefind reads them itself: this process pays a few system calls a page, not its bytes."""
+    shutil.rmtree(folder, ignore_errors=True)  # left by a build that was killed
+    shard = folder.name
+    read: dict[str, tuple[int, int]] = {}
     try:
-        read: dict[str, tuple[int, int]] = {}
-        for path in sorted(published.glob(_shard_pages(shard))):
-            name = path.relative_to(published).as_posix()
-            if name in left_out:
+        months = sorted(os.scandir(published / shard), key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return read
+    for month in months:
+        if not (month.is_dir() and re.fullmatch(r"\d{2}", month.name)):
+            continue
+        for story in sorted(os.scandir(month.path), key=lambda entry: entry.name):
+            name = f"{shard}/{month.name}/{story.name}/index.html"
+            if name in left_out or not story.is_dir():
                 continue
-            link = links / name
-            link.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, link)
-            stat = link.stat()  # of the file linked: the one Pagefind reads
+            link = folder / month.name / story.name
+            link.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(os.path.join(story.path, "index.html"), link / "index.html")
+            except FileNotFoundError:
+                continue  # a folder without a page
+            stat = os.stat(link / "index.html")  # of the file linked: the one Pagefind reads
             read[name] = (stat.st_dev, stat.st_ino)
+    return read
+
+
+def _start(binary: Path, links: Path, shard: str, read: dict[str, tuple[int, int]]) -> _Started:
+    """A shard begun: Pagefind reads the pages linked for it."""
+    service = pagefind_service.PagefindService(binary)
+    started = _Started(shard, service, 0, read, links)
+    try:
         index = service.new_index()
         if read:
             service.add_directory(index, links.resolve(), _shard_pages(shard))
-        return _Started(shard, service, index, read)
+        return dataclasses.replace(started, index=index)
     except BaseException:
-        service.close()
+        started.close()
         raise
-    finally:
-        shutil.rmtree(links / shard, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            links.rmdir()  # unless another shard's links are still there
 
 
 def _close_started(future: Future[_Started]) -> None:
     if future.exception() is None:
-        future.result().service.close()
+        future.result().close()
 
 
 def _finish_started(folder: Path, started: list[_Started]) -> tuple[dict[str, bytes], int]:
@@ -193,7 +220,7 @@ def _finish(folder: Path, started: _Started) -> tuple[dict[str, bytes], int]:
         bundle = urls.search_bundle(shard)
         return {bundle + path: data for path, data in service.files(index).items()}, early
     finally:
-        service.close()
+        started.close()
 
 
 def _identity(path: Path) -> tuple[int, int]:
