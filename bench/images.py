@@ -27,7 +27,6 @@ import re
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -37,6 +36,9 @@ from PIL import Image, ImageDraw
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+from timed import remove, version, whole_process  # noqa: E402
+
 PEER = BENCH / "peers" / "hugo-images"
 REPORT = BENCH / "IMAGES.md"
 PEERS_VENV = Path("/tmp/bench-peers-venv")
@@ -104,34 +106,10 @@ class Tool:
 
     def run(self) -> dict[str, float]:
         """One build: wall seconds, CPU seconds (user + sys, children included), peak RSS."""
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            self.command,
-            cwd=self.folder,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        stderr = child.stderr.read() if child.stderr else b""
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
-        if child.returncode != 0:
-            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise RuntimeError(f"{self.name} failed ({child.returncode}): " + " | ".join(tail))
-        return {
-            "wall": wall,
-            "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mib": usage.ru_maxrss / 1024,
-        }
+        return whole_process(self.name, self.command, self.folder, self.env)
 
     def make_cold(self) -> None:
-        for name in self.clean:
-            path = self.folder / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
+        remove(self.folder, self.clean)
 
     def images(self, since: float = 0.0) -> int:
         """Processed image files in the output (modified at `since` or later). Hugo's are named
@@ -238,14 +216,6 @@ def fmt_s(seconds: float) -> str:
 
 def fmt_ratio(value: float) -> str:
     return f"{value:.2f}×" if value >= 0.1 else f"{value:.3f}×"
-
-
-def version(command: list[str]) -> str:
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    except OSError:
-        return "not installed"
-    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
 
 
 def machine(python: str) -> dict[str, str]:

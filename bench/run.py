@@ -39,6 +39,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 from corpus import write_corpus  # noqa: E402
+from timed import remove, version, whole_process  # noqa: E402
 
 RESULTS_MD = BENCH / "RESULTS.md"
 RESULTS_JSON = BENCH / "results.json"
@@ -99,35 +100,11 @@ class Tool:
     env: dict[str, str] | None = None
 
     def run(self) -> dict[str, float]:
-        """Run one build; wall seconds, CPU seconds and peak RSS (MiB) of the process."""
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            self.command,
-            cwd=self.folder,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        stderr = child.stderr.read() if child.stderr else b""
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
-        if child.returncode != 0:
-            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise RuntimeError(f"{self.name} failed ({child.returncode}): " + " | ".join(tail))
-        return {
-            "wall": wall,
-            "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mib": usage.ru_maxrss / 1024,
-        }
+        """One build: wall seconds, CPU seconds (user + sys, children included), peak RSS."""
+        return whole_process(self.name, self.command, self.folder, self.env)
 
     def make_cold(self) -> None:
-        for name in self.clean:
-            path = self.folder / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
+        remove(self.folder, self.clean)
 
     def output_files(self) -> int:
         return sum(len(files) for _, _, files in os.walk(self.folder / self.output))
@@ -398,14 +375,6 @@ def profile(tool: Tool, size: int) -> None:
     text = "\n".join(header + lines[: start + 41]) + "\n"
     (BENCH / f"profile-{size}.txt").write_text(text, "utf-8")
     print(f"wrote bench/profile-{size}.txt", flush=True)
-
-
-def version(command: list[str]) -> str:
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    except OSError:
-        return "not installed"
-    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
 
 
 def npm_version(package: str) -> str:

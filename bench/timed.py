@@ -1,9 +1,11 @@
-"""The shared part of bench/convert_speed.py and bench/import_speed.py: a command run as a new
-process in a scratch folder on tmpfs, its output folder emptied before each run."""
+"""What the benchmarks share: a build timed as a whole process (bench/run.py, bench/images.py),
+and for bench/convert_speed.py and bench/import_speed.py a command run as a new process in a
+scratch folder on tmpfs, its output folder emptied before each run."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -12,6 +14,46 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+
+def whole_process(
+    name: str, command: list[str], folder: Path, env: dict[str, str] | None
+) -> dict[str, float]:
+    """One build as a new process in `folder`: wall seconds, CPU seconds (user + sys, its
+    children included) and peak RSS in MiB (os.wait4); RuntimeError, with the end of what it
+    said, if it fails."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    stderr = child.stderr.read() if child.stderr else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise RuntimeError(f"{name} failed ({child.returncode}): " + " | ".join(tail))
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+
+
+def version(command: list[str]) -> str:
+    """The first line a tool says of its version, or why it cannot."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except OSError:
+        return "not installed"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if done.returncode == 0 and lines else "?"
+
+
+def remove(folder: Path, names: list[str]) -> None:
+    """These files or folders of `folder` gone (what a cold build starts without)."""
+    for name in names:
+        path = folder / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
 
 
 def arguments(what: str, default: int) -> argparse.Namespace:
