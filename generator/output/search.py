@@ -173,8 +173,10 @@ def _start(binary: Path, links: Path, shard: str, read: dict[str, tuple[int, int
     started = _Started(shard, service, 0, read, links)
     try:
         index = service.new_index()
-        if read:
-            service.add_directory(index, links.resolve(), _shard_pages(shard))
+        # Every page linked must be in it: fewer means the links changed while Pagefind read
+        # them (another build of the same folder), and the shard is made at the end instead.
+        if read and service.add_directory(index, links.resolve(), _shard_pages(shard)) != len(read):
+            raise SearchUnavailable(f"the pages of {shard} changed while they were read")
         return dataclasses.replace(started, index=index)
     except BaseException:
         started.close()
