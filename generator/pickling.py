@@ -1,6 +1,6 @@
 """Slotted frozen dataclasses pickled fast. The state dataclasses give such a class looks its
-fields up again for every object, and sets each through `object.__setattr__`: most of the time
-of reading the article index of a big site. These get and set the slots directly."""
+fields up again for every object, and sets each through `object.__setattr__`: about a quarter
+of the time of reading the article index of a big site. These get and set the slots directly."""
 
 from __future__ import annotations
 
