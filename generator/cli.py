@@ -5,19 +5,34 @@ The commands (commands.py) import the stages inside their bodies, so `portal --h
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+import sys
+
+TYPE_CHECKING = False  # as typing's, without importing typing (milliseconds at start-up)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
+
+    Commands = Any  # argparse's _SubParsersAction, private
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; the return value is the exit code. Bad input, whatever the command, is
     one line per problem (and for a build, that the published site is unchanged)."""
+    from generator.incremental import quick
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    answer = quick.answer(argv)  # `portal build` again with nothing changed
+    if answer is not None:
+        print(answer)
+        return 0
+    import argparse
+
     from generator import commands
     from generator.errors import InputError, InputErrors
 
-    args = _parser().parse_args(argv)
+    # The command line is kept by a build for that quick answer next time.
+    args = _parser().parse_args(argv, namespace=argparse.Namespace(command_line=argv))
     run = {
         "convert": commands.convert,
         "import": commands.import_files,
@@ -53,6 +68,8 @@ def problem_lines(problem: Exception, where: str) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="portal",
         description="Static site generator for bilateral-cooperation news portals.",
@@ -63,10 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-Commands = Any  # argparse's _SubParsersAction, private
-
-
 def _add_convert(commands: Commands) -> None:
+    from pathlib import Path
+
     convert = commands.add_parser(
         "convert",
         help="convert raw seed articles (seeds/*.txt) into Markdown content (content/*.md)",
@@ -82,6 +98,8 @@ def _add_convert(commands: Commands) -> None:
 
 
 def _add_import(commands: Commands) -> None:
+    from pathlib import Path
+
     imports = commands.add_parser(
         "import",
         help="import saved web pages, RSS/Atom feeds and WordPress exports into content/*.md",
@@ -138,6 +156,8 @@ def _add_watch(commands: Commands) -> None:
 
 
 def _site_options(command: argparse.ArgumentParser, drafts: bool = False) -> None:
+    from pathlib import Path
+
     command.add_argument("--config", type=Path, default=None, help="site.yaml to use")
     command.add_argument("--content", default=None, help="content folder")
     command.add_argument("--out", default=None, help="output folder")

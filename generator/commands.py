@@ -70,7 +70,8 @@ def build(args: argparse.Namespace) -> int:
         from generator.build import build
 
         progress = _progress_printer()
-        result = build(config, drafts=args.drafts, future=args.future, warn=warn, progress=progress)
+        options = {"drafts": args.drafts, "future": args.future, "argv": args.command_line}
+        result = build(config, warn=warn, progress=progress, **options)
     print(result.summary())
     return 0
 

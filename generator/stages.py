@@ -57,11 +57,12 @@ class BuildResult:
             searchable=searchable,
         )
 
-    def summary(self) -> str:
-        """The line every build ends with."""
+    def summary(self, seconds: str | None = None) -> str:
+        """The line every build ends with (`seconds` in place of how long it took)."""
+        took = f"{self.seconds:.1f}" if seconds is None else seconds
         return (
             f"built {self.pages:,} pages ({self.articles:,} articles, {self.tags:,} tags, "
-            f"{self.countries:,} countries) into {self.out}/ in {self.seconds:.1f} s"
+            f"{self.countries:,} countries) into {self.out}/ in {took} s"
             + ("" if self.searchable else ", without a search index")
         )
 

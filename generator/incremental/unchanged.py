@@ -4,43 +4,77 @@ changed stops at once, the output checked to be the one it wrote."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import importlib.util
 import json
 import os
 import time
-from collections.abc import Collection
+from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from generator import atomic
 from generator.config import SiteConfig
+from generator.incremental import quick
 from generator.output.write import MANIFEST
 from generator.stages import DEFAULT_THEME, BuildResult, today
 
 
 class LastBuild:
     """The no-change check of one build: the inputs key as the build began, and the record of
-    the last build that wrote the output."""
+    the last build that wrote the output. `argv`, the command line that asked for the build,
+    lets the next one with the same answer at once (quick.py)."""
 
-    def __init__(self, config: SiteConfig, drafts: bool, future: bool):
-        self.config, self.drafts, self.future = config, drafts, future
+    def __init__(
+        self, config: SiteConfig, drafts: bool, future: bool, argv: Sequence[str] | None = None
+    ):
+        self.config, self.drafts, self.future, self.argv = config, drafts, future, argv
         # The content files' stamps, as the key saw them: the loader need not stat them again.
         self.stamps: dict[str, tuple[int, int]] = {}
-        self.inputs = inputs_key(config, drafts, future, stamps=self.stamps)
+        self.files = input_files(config, stamps=self.stamps)
+        self.inputs = inputs_key(config, drafts, future, self.files)
+        self._quick = quick_record(config)
+        if self._quick is not None:
+            quick.forget(self._quick)  # until this build is done: its inputs may change now
 
     def result_if_unchanged(self, out: Path, started: float) -> BuildResult | None:
         """The last build's result when not a file the site is made of changed since, nor the
         output; else None."""
         last = read_last_build(self.config)
         if last and last.get("inputs") == self.inputs == with_output(self.inputs, out, last):
-            return BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)
+            result = BuildResult(**last["result"], seconds=time.perf_counter() - started, out=out)
+            self._keep_quick(out, result)
+            return result
         return None
 
     def remember(self, out: Path, result: BuildResult) -> None:
-        """Keep the result for the next build, unless an input changed while building (an
-        edit mid-build, or a seed this build converted, must be seen by the next one)."""
-        if inputs_key(self.config, self.drafts, self.future) == self.inputs:
-            write_last_build(self.config, self.inputs, out, result)
+        """Keep the result for the next build, with the inputs key as this build began: an
+        input changed while building (an edit, a seed this build converted) has a stamp the
+        key does not hold, so the next build sees it."""
+        write_last_build(self.config, self.inputs, out, result)
+        self._keep_quick(out, result)
+
+    def _keep_quick(self, out: Path, result: BuildResult) -> None:
+        if self.argv is None or self._quick is None:
+            return
+        config = self.config
+        named = os.path.abspath(quick.config_file(self.argv))
+        summary = result.summary(seconds=quick.SECONDS)
+        with contextlib.suppress(OSError):  # not kept: the next build checks everything
+            quick.keep(
+                self._quick, self.argv, named, _day(config),
+                os.path.abspath(out / MANIFEST), self.files, summary,
+            )  # fmt: skip
+
+
+def _day(config: SiteConfig) -> tuple[dt.datetime, dt.datetime]:
+    """When today, in the site's time zone, began and when tomorrow begins."""
+    zone = ZoneInfo(config.timezone)
+    day = today(config)
+    tomorrow = day + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), zone), dt.datetime.combine(tomorrow, dt.time(), zone)
 
 
 LAST_BUILD = "last-build.json"
@@ -50,17 +84,24 @@ LAST_BUILD = "last-build.json"
 OUTPUT_LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "countryinfo", "slugify", "PIL")
 
 
-def inputs_key(
+def quick_record(config: SiteConfig) -> str | None:
+    """Where the quick check looks for its record (beside the config file), if this build's
+    cache is there."""
+    cache = config.path("cache_dir")
+    if cache.absolute() != (config.root / quick.CACHE_FOLDER).absolute():
+        return None
+    return str(cache / quick.RECORD)
+
+
+def input_files(
     config: SiteConfig,
-    drafts: bool,
-    future: bool,
     with_content: bool = True,
     with_templates: bool = True,
     stamps: dict[str, tuple[int, int]] | None = None,
-) -> str:
-    """A digest of everything a build reads: file stamps, options, the code, today's date.
-    `stamps` receives the (mtime, size) of the content folder's files, by path."""
-    digest = hashlib.sha256(repr((config, drafts, future, today(config))).encode())
+) -> quick.Inputs:
+    """The files a build reads, walked: content and seeds, templates, static files, themes,
+    the generator's code and data, the libraries that shape the output. `stamps` receives
+    the (mtime, size) of the content folder's files, by path."""
     theme = config.path("themes_dir") / config.theme
     content = [config.path("content_dir"), config.path("seeds_dir")] if with_content else []
     templates = [config.path("templates_dir"), theme / "templates", DEFAULT_THEME / "templates"]
@@ -73,48 +114,30 @@ def inputs_key(
         Path(__file__).parent.parent,  # the generator's code and data
     ]
     skipped = set() if with_templates else {str(folder) for folder in templates}
+    libraries = []
     for name in OUTPUT_LIBRARIES:
         # An upgrade rewrites the package: its new stamp is a new input (found, not imported).
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
-            stat = os.stat(spec.origin)
-            digest.update(f"{name}\0{spec.origin}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    content_dir = str(content[0]) if content else None
-    for folder in folders:
-        digest.update(str(folder).encode())
-        keep = stamps if stamps is not None and str(folder) == content_dir else None
-        for path, mtime, size in _walk(folder, skipped):
-            digest.update(f"{path}\0{mtime}\0{size}\n".encode())
-            if keep is not None and size >= 0:  # not one that could not be read
-                keep[path] = (mtime, size)
-    return digest.hexdigest()
+            libraries.append((name, spec.origin))
+    stamped = str(content[0]) if content else None
+    named = list(dict.fromkeys(str(folder) for folder in folders))  # the theme may be the default
+    return quick.Inputs(named, libraries, skipped, stamps, stamped)
 
 
-def _walk(
-    folder: Path, skipped: Collection[str] = (), walking: frozenset[str] = frozenset()
-) -> list[tuple[str, int, int]]:
-    """(path, mtime, size) of the files under folder, in name order, but for those under the
-    `skipped` folders. Never fails: what cannot be read counts as (path, errno, -1), reported
-    by the stage that reads it; a link back to a folder being walked is not followed."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        walking = walking | {os.path.realpath(folder)}
-    except OSError as error:
-        return [(str(folder), error.errno or 0, -1)]
-    found: list[tuple[str, int, int]] = []
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        try:
-            if entry.is_dir():
-                if entry.path not in skipped and os.path.realpath(entry.path) not in walking:
-                    found += _walk(Path(entry.path), skipped, walking)
-                continue
-            stat = entry.stat()
-            found.append((entry.path, stat.st_mtime_ns, stat.st_size))
-        except OSError as error:
-            found.append((entry.path, error.errno or 0, -1))
-    return found
+def inputs_key(
+    config: SiteConfig,
+    drafts: bool,
+    future: bool,
+    files: quick.Inputs | None = None,
+    with_content: bool = True,
+    with_templates: bool = True,
+) -> str:
+    """A digest of everything a build reads: file stamps, options, the code, today's date."""
+    if files is None:
+        files = input_files(config, with_content, with_templates)
+    options = repr((config, drafts, future, today(config)))
+    return hashlib.sha256(f"{options}\0{files.files}".encode()).hexdigest()
 
 
 def with_output(inputs: str, out: Path, last: dict) -> str:
