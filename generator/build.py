@@ -10,14 +10,14 @@ import contextlib
 import dataclasses
 import gc
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import folders
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.incremental import planindex, unchanged
+from generator.incremental import planindex, quick, unchanged
 from generator.incremental.amend import LastPlan, amend
 from generator.incremental.cache import RelatedCache
 from generator.incremental.loader import ContentLoader
@@ -76,17 +76,17 @@ class Builder:
         warn: Say = print,
         progress: Progress = lambda done, total: None,
         changed: Collection[Path] | None = None,
-        argv: Sequence[str] | None = None,
+        asked: quick.Asked | None = None,
     ) -> BuildResult:
         """Build into config.output_dir; raises ContentErrors or InputError on bad input.
         `changed`, from a watcher, names every path that changed since the last build;
-        `argv`, the command line that asked for a one-off build, kept for the quick check."""
+        `asked`, the command line that asked for a one-off build, kept for the quick check."""
         started = time.perf_counter()
         out = output_folder(self.config)
         # A watching builder is called because something changed: it skips the whole-project
         # check that lets a fresh `portal build` with nothing to do stop at once.
         watching = self.keep_plan and self._last is not None
-        last_build = None if watching else LastBuild(self.config, self.drafts, self.future, argv)
+        last_build = None if watching else LastBuild(self.config, self.drafts, self.future, asked)
         # A builder that keeps its plan makes one even with nothing to do, or the first edit
         # in `portal serve` would wait for the whole site to be planned.
         if last_build is not None and not self.keep_plan:
@@ -195,11 +195,11 @@ def build(
     say: Say = print,
     warn: Say = print,
     progress: Progress = lambda done, total: None,
-    argv: Sequence[str] | None = None,
+    asked: quick.Asked | None = None,
 ) -> BuildResult:
-    """One build of the site; `argv`, the command line that asked for it, lets the same
+    """One build of the site; `asked`, the command line that asked for it, lets the same
     one answer at once next time if nothing changed (incremental/quick.py)."""
-    return Builder(config, drafts=drafts, future=future).build(say, warn, progress, argv=argv)
+    return Builder(config, drafts=drafts, future=future).build(say, warn, progress, asked=asked)
 
 
 def _work_ahead(search: Derived | None, out: Path, renewed: list[Page] | None) -> Derived | None:

@@ -21,8 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     one line per problem (and for a build, that the published site is unchanged)."""
     from generator.incremental import quick
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    answer = quick.answer(argv)  # `portal build` again with nothing changed
+    asked = quick.Asked(sys.argv[1:] if argv is None else argv)
+    answer = quick.answer(asked)  # `portal build` again with nothing changed
     if answer is not None:
         print(answer)
         return 0
@@ -31,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from generator import commands
     from generator.errors import InputError, InputErrors
 
-    # The command line is kept by a build for that quick answer next time.
-    args = _parser().parse_args(argv, namespace=argparse.Namespace(command_line=argv))
+    # A build keeps the command line for that quick answer next time.
+    args = _parser().parse_args(asked.argv, namespace=argparse.Namespace(asked=asked))
     run = {
         "convert": commands.convert,
         "import": commands.import_files,

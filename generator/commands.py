@@ -70,7 +70,7 @@ def build(args: argparse.Namespace) -> int:
         from generator.build import build
 
         progress = _progress_printer()
-        options = {"drafts": args.drafts, "future": args.future, "argv": args.command_line}
+        options = {"drafts": args.drafts, "future": args.future, "asked": args.asked}
         result = build(config, warn=warn, progress=progress, **options)
     print(result.summary())
     return 0

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,11 @@ RUN_CLI = (
     "print('stages imported' if 'generator.build' in sys.modules else 'answered quickly')\n"
     "raise SystemExit(code)\n"
 )
+
+
+def answer(*argv: str) -> str | None:
+    """The quick check's answer to this command line, in this process."""
+    return quick.answer(quick.Asked(argv))
 
 
 def run_cli(project: Path, *args: str) -> list[str]:
@@ -102,9 +107,9 @@ def library_upgraded(project: Path) -> None:
     fake = project / "library.py"
     fake.write_text("# a library\n")
     data["libraries"][0] = [name, str(fake)]
-    data["files"] = quick.files_key(data["folders"], [tuple(lib) for lib in data["libraries"]])
+    data["files"] = quick.files_key(data["folders"], data["libraries"])
     keep_record(project, data)
-    assert quick.answer(["build"]) is not None  # as recorded, it is unchanged
+    assert answer("build") is not None  # as recorded, it is unchanged
     touch(fake)
 
 
@@ -136,29 +141,29 @@ CHANGES: dict[str, tuple[Callable[[Path], object], list[str]]] = {
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_anything_a_build_reads_changed_makes_it_build(project: Path, change: str) -> None:
-    assert quick.answer(["build"]) is not None
+    assert answer("build") is not None
     make, argv = CHANGES[change]
     make(project)
-    assert quick.answer(argv) is None
+    assert answer(*argv) is None
 
 
 def test_another_environment_is_another_build(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind")
-    assert quick.answer(["build"]) is None
+    assert answer("build") is None
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
-    assert quick.answer(["build"]) is not None
+    assert answer("build") is not None
     # The generator's own code is walked too: an upgrade of portal is a change.
     assert str(Path(generator.__file__).parent) in record(project)["folders"]
 
 
 def test_the_same_command_from_another_folder_is_another_build(project: Path) -> None:
     os.chdir(project / "content")
-    assert quick.answer(["build"]) is None
-    assert quick.answer(["build", "--config", "../site.yaml"]) is None  # not the one recorded
+    assert answer("build") is None
+    assert answer("build", "--config", "../site.yaml") is None  # not the one recorded
     os.chdir(project)
-    assert quick.answer(["build"]) is not None
+    assert answer("build") is not None
 
 
 def test_an_edit_while_building_is_seen_by_the_next_build(project: Path) -> None:
@@ -172,9 +177,10 @@ def test_an_edit_while_building_is_seen_by_the_next_build(project: Path) -> None
             article.write_text(article.read_text() + "\nAnd another.\n")
 
     builder = Builder(load_config(project / "site.yaml"))
-    builder.build(say=lambda _: None, warn=lambda _: None, progress=edit_once, argv=["build"])
+    asked = quick.Asked(["build"])
+    builder.build(say=lambda _: None, warn=lambda _: None, progress=edit_once, asked=asked)
     assert saved
-    assert quick.answer(["build"]) is None
+    assert answer("build") is None
     assert main(["build"]) == 0
     pages = [p for p in (project / "site").rglob("index.html") if "And another." in p.read_text()]
     assert len(pages) == 1
@@ -186,5 +192,22 @@ def test_a_failed_build_leaves_no_record(project: Path, capsys: pytest.CaptureFi
     article.write_text(text.replace("title:", "title: [unclosed", 1))
     assert main(["build"]) == 1
     article.write_text(text)  # as it was, but saved: its stamp is not the recorded one
-    assert quick.answer(["build"]) is None
+    assert answer("build") is None
     assert not (project / ".portal-cache" / quick.RECORD).exists()
+
+
+def test_a_build_after_the_check_takes_its_walk_of_the_content(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[str] = []
+    walk = quick.walk
+
+    def counted(folder: str, skipped: Collection[str] = ()) -> list[tuple[str, int, int]]:
+        walked.append(folder)
+        return walk(folder, skipped)
+
+    monkeypatch.setattr(quick, "walk", counted)
+    touch(project / "content/story-001.md")
+    assert main(["build"]) == 0
+    assert walked.count("content") == 1  # by the check, and not again by the build
+    assert answer("build") is not None  # the record it kept holds the edit

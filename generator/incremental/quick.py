@@ -31,10 +31,22 @@ SECONDS = "{seconds}"  # where the summary line says how long the build took
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH", "TZ")
 
 
-def answer(argv: Sequence[str]) -> str | None:
-    """The last build's summary line if `argv` asks for the very build the record was made
-    by, nothing it read has changed and its output is as it left it; else None."""
+class Asked:
+    """A command line, and the walks of its inputs the quick check made (rows by folder):
+    the build it then runs takes them as its own rather than walking again."""
+
+    __slots__ = ("argv", "walks")
+
+    def __init__(self, argv: Sequence[str]) -> None:
+        self.argv = list(argv)
+        self.walks: dict[str, list[tuple[str, int, int]]] = {}
+
+
+def answer(asked: Asked) -> str | None:
+    """The last build's summary line if the command line asks for the very build the record
+    was made by, nothing it read has changed and its output is as it left it; else None."""
     started = time.perf_counter()
+    argv = asked.argv
     if not argv or argv[0] != "build" or any(a in ("-h", "--help", "--no-cache") for a in argv):
         return None
     try:
@@ -46,7 +58,7 @@ def answer(argv: Sequence[str]) -> str | None:
             and record["today"][0] <= time.time() < record["today"][1]
             and record["output"] == _stamp(record["output"][0], inode=True)
             and record["files"]
-            == files_key(record["folders"], [tuple(lib) for lib in record["libraries"]])
+            == files_key(record["folders"], record["libraries"], walks=asked.walks)
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None  # no record, or not one this code wrote: the build decides
@@ -86,7 +98,7 @@ def record_path(argv: Sequence[str]) -> str:
 
 def keep(
     path: str,
-    argv: Sequence[str],
+    asked: Asked,
     config_file: str,
     today: tuple[dt.datetime, dt.datetime],
     output: str,
@@ -97,7 +109,7 @@ def keep(
     day `today` (its start and the next day's) and wrote `output` (its manifest), ending
     with `summary` (SECONDS where its time goes)."""
     record = {
-        "call": call(argv),
+        "call": call(asked.argv),
         "config": _stamp(config_file),
         "today": [today[0].timestamp(), today[1].timestamp()],
         "output": _stamp(output, inode=True),
@@ -133,22 +145,25 @@ class Inputs:
         skipped: Collection[str] = (),
         stamps: dict[str, tuple[int, int]] | None = None,
         stamped: str | None = None,
+        walks: dict[str, list[tuple[str, int, int]]] | None = None,
     ) -> None:
         self.folders = list(folders)
         self.libraries = [list(library) for library in libraries]
-        self.files = files_key(folders, libraries, skipped, stamps, stamped)
+        self.files = files_key(folders, self.libraries, skipped, stamps, stamped, walks)
 
 
 def files_key(
     folders: Sequence[str],
-    libraries: Sequence[tuple[str, ...]],
+    libraries: Sequence[Sequence[str]],
     skipped: Collection[str] = (),
     stamps: dict[str, tuple[int, int]] | None = None,
     stamped: str | None = None,
+    walks: dict[str, list[tuple[str, int, int]]] | None = None,
 ) -> str:
     """A digest of the stamps of the libraries' files and of every file under the folders
     (but the `skipped` ones). `stamps` receives the (mtime, size) of the files under the
-    folder `stamped`, by path."""
+    folder `stamped`, by path; `walks`, when given, the rows of each folder walked whole,
+    and gives them back instead of walking again."""
     digest = hashlib.sha256()
     for name, origin in libraries:
         try:
@@ -159,7 +174,12 @@ def files_key(
     for folder in folders:
         digest.update(folder.encode())
         keep = stamps if stamps is not None and folder == stamped else None
-        for path, mtime, size in walk(folder, skipped):
+        rows = walks.get(folder) if walks is not None and not skipped else None
+        if rows is None:
+            rows = walk(folder, skipped)
+            if walks is not None and not skipped:
+                walks[folder] = rows
+        for path, mtime, size in rows:
             digest.update(f"{path}\0{mtime}\0{size}\n".encode())
             if keep is not None and size >= 0:  # not one that could not be read
                 keep[path] = (mtime, size)

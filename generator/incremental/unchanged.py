@@ -11,7 +11,6 @@ import importlib.util
 import json
 import os
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,16 +23,17 @@ from generator.stages import DEFAULT_THEME, BuildResult, today
 
 class LastBuild:
     """The no-change check of one build: the inputs key as the build began, and the record of
-    the last build that wrote the output. `argv`, the command line that asked for the build,
+    the last build that wrote the output. `asked`, the command line that asked for the build,
     lets the next one with the same answer at once (quick.py)."""
 
     def __init__(
-        self, config: SiteConfig, drafts: bool, future: bool, argv: Sequence[str] | None = None
+        self, config: SiteConfig, drafts: bool, future: bool, asked: quick.Asked | None = None
     ):
-        self.config, self.drafts, self.future, self.argv = config, drafts, future, argv
+        self.config, self.drafts, self.future, self.asked = config, drafts, future, asked
         # The content files' stamps, as the key saw them: the loader need not stat them again.
         self.stamps: dict[str, tuple[int, int]] = {}
-        self.files = input_files(config, stamps=self.stamps)
+        walks = asked.walks if asked is not None else None  # the quick check's, if it walked
+        self.files = input_files(config, stamps=self.stamps, walks=walks)
         self.inputs = inputs_key(config, drafts, future, self.files)
         self._quick = quick_record(config)
         if self._quick is not None:
@@ -57,14 +57,14 @@ class LastBuild:
         self._keep_quick(out, result)
 
     def _keep_quick(self, out: Path, result: BuildResult) -> None:
-        if self.argv is None or self._quick is None:
+        if self.asked is None or self._quick is None:
             return
         config = self.config
-        named = os.path.abspath(quick.config_file(self.argv))
+        named = os.path.abspath(quick.config_file(self.asked.argv))
         summary = result.summary(seconds=quick.SECONDS)
         with contextlib.suppress(OSError):  # not kept: the next build checks everything
             quick.keep(
-                self._quick, self.argv, named, _day(config),
+                self._quick, self.asked, named, _day(config),
                 os.path.abspath(out / MANIFEST), self.files, summary,
             )  # fmt: skip
 
@@ -98,10 +98,11 @@ def input_files(
     with_content: bool = True,
     with_templates: bool = True,
     stamps: dict[str, tuple[int, int]] | None = None,
+    walks: dict[str, list[tuple[str, int, int]]] | None = None,
 ) -> quick.Inputs:
     """The files a build reads, walked: content and seeds, templates, static files, themes,
     the generator's code and data, the libraries that shape the output. `stamps` receives
-    the (mtime, size) of the content folder's files, by path."""
+    the (mtime, size) of the content folder's files, by path; `walks`, see quick.files_key."""
     theme = config.path("themes_dir") / config.theme
     content = [config.path("content_dir"), config.path("seeds_dir")] if with_content else []
     templates = [config.path("templates_dir"), theme / "templates", DEFAULT_THEME / "templates"]
@@ -122,7 +123,7 @@ def input_files(
             libraries.append((name, spec.origin))
     stamped = str(content[0]) if content else None
     named = list(dict.fromkeys(str(folder) for folder in folders))  # the theme may be the default
-    return quick.Inputs(named, libraries, skipped, stamps, stamped)
+    return quick.Inputs(named, libraries, skipped, stamps, stamped, walks)
 
 
 def inputs_key(
