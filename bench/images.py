@@ -29,6 +29,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,17 +179,21 @@ def warn(text: str) -> None:
     print(f"WARNING: {text}", file=sys.stderr, flush=True)
 
 
-def measure(tool: Tool, run: int, count: int) -> dict[str, dict[str, float]]:
+def measure(
+    tool: Tool, run: int, count: int, scenarios: Collection[str] = SCENARIOS
+) -> dict[str, dict[str, float]]:
     """Cold, no change, one image changed: one pass of one tool."""
     results: dict[str, dict[str, float]] = {}
-    for scenario in SCENARIOS:
+    if "cold" not in scenarios:
+        tool.run()  # unmeasured: the other tool's turn replaced the photo both read
+    for scenario in scenarios:
         since = 0.0
         if scenario == "cold":
             tool.make_cold()
         elif scenario == "image":
             since = time.time() - 1  # file times may be a little behind the clock
-            # New bytes for every tool and run: no cache of either has seen them.
-            seed = 10_000 + 10 * run + list(LABELS).index(tool.name)
+            # New bytes for every tool, run and invocation: no cache of either has seen them.
+            seed = time.time_ns() // 1000 * 10 + list(LABELS).index(tool.name)
             (tool.folder / ("" if tool.name == "ours" else "..") / CHANGED).write_bytes(photo(seed))
         results[scenario] = tool.run()
         if scenario == "cold":
@@ -324,10 +329,20 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="our venv's python")
     parser.add_argument("--no-report", action="store_true", help="do not write IMAGES.md")
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="no cold builds: rebuilds of the sites and caches an earlier run left (DIR/N), "
+        "the results in DIR/N/results-warm.json, IMAGES.md left as it is",
+    )
+    parser.add_argument(
         "--report-only", action="store_true", help="rewrite IMAGES.md from DIR/N/results.json"
     )
     options = parser.parse_args()
     results = options.dir / str(options.count) / "results.json"
+    scenarios = [s for s in SCENARIOS if s != "cold"] if options.warm else list(SCENARIOS)
+    if options.warm:
+        results = results.with_name("results-warm.json")
+        options.no_report = True
     if options.report_only:
         report(json.loads(results.read_text("utf-8")))
         return 0
@@ -351,7 +366,7 @@ def main() -> int:
     for run in range(1, options.runs + 1):
         turn = first if run % 2 else first[::-1]
         for tool in turn:
-            tool.raw.append(measure(tool, run, options.count))
+            tool.raw.append(measure(tool, run, options.count, scenarios))
         # After every run: a long measurement leaves what it has.
         data["ended"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         data["tools"] = {
@@ -362,8 +377,15 @@ def main() -> int:
         if not options.no_report:
             report(data)
     for tool in chosen:
-        cells = [f"{s} {median(tool.raw, s, 'wall'):.2f} s" for s in SCENARIOS]
+        cells = [f"{s} {median(tool.raw, s, 'wall'):.2f} s" for s in scenarios]
         print(f"{tool.name}: " + ", ".join(cells) + f" (medians of {len(tool.raw)})")
+    if {"ours", "hugo"} <= {t.name for t in chosen}:
+        ours, hugo = (next(t for t in chosen if t.name == n) for n in ("ours", "hugo"))
+        ratios = [
+            f"{s} {fmt_ratio(median(ours.raw, s, 'wall') / median(hugo.raw, s, 'wall'))}"
+            for s in scenarios
+        ]
+        print("ours / Hugo: " + ", ".join(ratios))
     return 0
 
 
