@@ -17,7 +17,7 @@ from pathlib import Path
 from generator import folders
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.incremental import planindex, quick, unchanged
+from generator.incremental import guesses, planindex, quick, unchanged
 from generator.incremental.amend import LastPlan, amend
 from generator.incremental.cache import RelatedCache
 from generator.incremental.loader import ContentLoader
@@ -146,7 +146,8 @@ class Builder:
             search = search_index(config, warn, refresh=self.refresh_search)
         self._search = search  # ended when the build is (`build`), unless kept ahead
         if search is not None and not watching:
-            search.begin(output_folder(config), self._loader.body_edits)
+            out, edits = output_folder(config), self._loader.body_edits
+            search.begin(out, edits, guesses.body_edited_pages(out, edits, config.base_path))
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
         sources = unchanged.inputs_key(config, self.drafts, self.future, with_content=False)

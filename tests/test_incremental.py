@@ -8,7 +8,7 @@ import os
 import random
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -304,13 +304,17 @@ def _indexed_files(files: dict[str, bytes]) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
-@pytest.mark.parametrize("also_changed", [False, True])
+@pytest.mark.parametrize(
+    "also_changed, guess",
+    [(False, None), (True, None), (False, "right"), (False, "wrong"), (True, "right")],
+)
 def test_a_shard_begun_early_holds_the_pages_as_they_are_at_the_end(
-    tmp_path: Path, also_changed: bool
+    tmp_path: Path, also_changed: bool, guess: str | None
 ) -> None:
     # A new process starts on the shard of an article whose body changed with the published
-    # pages of that shard; at the end the shard must hold every page as the build left it,
-    # also when one read early changed after all (it is then made anew).
+    # pages of that shard (and the edited page as guessed, if it is); at the end the shard
+    # must hold every page as the build left it, also when one read early changed after all,
+    # or the guess was wrong (it is then made anew).
     from generator.output.search import SearchIndex
 
     project = tmp_path / "project"
@@ -330,13 +334,18 @@ def test_a_shard_begun_early_holds_the_pages_as_they_are_at_the_end(
 
     warnings: list[str] = []
     begun = SearchIndex(warnings.append)
-    begun.begin(site, {edited})
+    page = (site / edited).read_text("utf-8")
+    word = {"right": "Zeppelin", "wrong": "Zebra"}.get(guess or "")
+    guessed = {edited: page.replace("</h1>", f" {word}</h1>", 1)} if word else None
+    begun.begin(site, {edited}, guessed)
     replace(edited, "Zeppelin")
     if also_changed:
         replace(other, "Quokka")
     made = begun(spare, {year})
     in_year = sum(p.startswith(year) for p in pages)
-    assert begun.read_early == (0 if also_changed else in_year - 1)  # all but the edited one
+    # All but the edited page were read early, and that one too if it was guessed right.
+    early = {None: in_year - 1, "right": in_year, "wrong": 0}[guess]
+    assert begun.read_early == (0 if also_changed else early)
     fresh = SearchIndex(warnings.append)(spare, {year})
     assert not warnings
     titles = {url: title for url, title, _ in _indexed_files(made)}
@@ -354,10 +363,10 @@ def test_a_new_process_knows_which_articles_changed_in_their_body_alone(tmp_path
     write_corpus(project, 12)
     content, cache = project / "content", project / ".portal-cache"
 
-    def body_edits() -> set[str]:
+    def body_edits() -> set[str]:  # the pages, not the articles before and after
         new_process = loader.ContentLoader(content, cache, False, folders.shown)
         new_process.load()
-        return new_process.body_edits
+        return set(new_process.body_edits)
 
     assert body_edits() == set()  # the first load: nothing to compare with
     story = content / "story-002.md"
@@ -374,6 +383,39 @@ def test_a_new_process_knows_which_articles_changed_in_their_body_alone(tmp_path
     edit(story, r"\Z", "\nAnd one more.\n")
     add_story(content)
     assert body_edits() == set()
+
+
+def test_a_body_edit_in_a_new_process_has_its_page_guessed_for_the_search_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The search index reads the edited article's page as guessed (the published page, the
+    # new body in place of the old) while the build plans: the shard is made before the page
+    # is, taken because the page made is the guess, and is the one a cold build makes.
+    from generator.output.search import SearchIndex
+
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    edit(project / "site.yaml", r"^search: false$", "search: true")
+    quiet: dict = {"say": lambda _: None, "warn": lambda _: None}
+    Builder(load_config(project / "site.yaml")).build(**quiet)
+    taken: list[int] = []
+    index = SearchIndex.__call__
+
+    def counted(self: SearchIndex, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
+        made = index(self, folder, shards)
+        taken.append(self.read_early)
+        return made
+
+    monkeypatch.setattr(SearchIndex, "__call__", counted)
+    story = project / "content/story-005.md"
+    year = re.search(r"^date: (\d{4})", story.read_text("utf-8"), re.M)
+    assert year is not None
+    in_year = sum(1 for _ in (project / "site").glob(f"{year[1]}/??/*/index.html"))
+    edit(story, r"\Z", "\nA sentence more, with a [link](other.html).\n")
+    Builder(load_config(project / "site.yaml")).build(**quiet)
+    assert taken == [in_year]  # every page of the shard read before the end
+    cold_build(project, tmp_path)
+    assert indexed(project / "site") == indexed(tmp_path / "clean" / "site")
 
 
 def test_the_preview_starts_on_the_shard_of_the_article_just_edited(tmp_path: Path) -> None:

@@ -18,17 +18,17 @@ def body_edits(
     known: dict[str, tuple[Stamp, Article]],
     current: dict[str, tuple[Stamp, Article]],
     pending: list[tuple[Path, Stamp]],
-) -> set[str]:
+) -> dict[str, tuple[Article, Article]]:
     """The pages of the articles parsed again since `known`, if each changed in its body
-    alone and none was added or deleted; else none."""
+    alone and none was added or deleted, with the article before and after; else none."""
     if known.keys() != current.keys():
-        return set()
-    pages = set()
+        return {}
+    pages = {}
     for path, _ in pending:
         if str(path) not in current:  # it could not be read (nor was it before)
-            return set()
+            return {}
         before, after = known[str(path)][1], current[str(path)][1]
         if any(getattr(before, f) != getattr(after, f) for f in _OTHER_FIELDS):
-            return set()
-        pages.add(after.url + "index.html")
+            return {}
+        pages[after.url + "index.html"] = (before, after)
     return pages

@@ -62,7 +62,7 @@ class ContentLoader:
         self._checked: object = None  # the store file last checked for missing bodies
         # The pages of the articles the last full load found changed in their body alone, if
         # it found no other change (the search index may start on their shards early).
-        self.body_edits: set[str] = set()
+        self.body_edits: dict[str, tuple[Article, Article]] = {}
         self._index = cache.article_index(cache_dir)
         if images is None and cache_dir is not None:
             images = cache_dir / IMAGES

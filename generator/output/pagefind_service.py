@@ -20,6 +20,11 @@ from typing import Any
 _SEPARATOR = b","
 
 
+class SearchUnavailable(Exception):
+    """Pagefind cannot index here (its binary is missing, or the pages changed while it read
+    them); the site is built without a search index, or the shard made anew."""
+
+
 class PagefindError(Exception):
     """The service refused a request or stopped; the message says why."""
 

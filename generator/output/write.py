@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -60,9 +60,12 @@ class Derived(Protocol):
         """The files of these shards, made from the pages in `folder`."""
         ...
 
-    def begin(self, published: Path, pages: Collection[str]) -> None:
+    def begin(
+        self, published: Path, pages: Collection[str], guessed: Mapping[str, str] | None = None
+    ) -> None:
         """Start, from the `published` folder, on the shards of these pages (those likely to
-        change), while the pages are made: work ahead, which a call then takes up."""
+        change), while the pages are made: work ahead, which a call then takes up. `guessed`:
+        what some of these pages will likely hold, by name."""
         ...
 
     def end(self) -> None:
