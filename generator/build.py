@@ -19,7 +19,7 @@ from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.incremental import guesses, planindex, quick, unchanged
 from generator.incremental.amend import LastPlan, amend
-from generator.incremental.cache import RelatedCache
+from generator.incremental.cache import LayoutCache
 from generator.incremental.loader import ContentLoader
 from generator.incremental.outputs import write_site
 from generator.incremental.unchanged import LastBuild
@@ -64,7 +64,7 @@ class Builder:
         self._search: Derived | None = None  # the search index of the build under way
         # Watch mode: the last build's search index, at work on the next edit's shards.
         self._ahead: Derived | None = None
-        self._related = RelatedCache(config.path("cache_dir"))
+        self._layouts = LayoutCache(config.path("cache_dir"))
         self._plan_index = planindex.PlanIndexStore(config.path("cache_dir"))
         self._loader = ContentLoader(
             config.path("content_dir"), config.path("cache_dir"), config.allow_html, folders.shown
@@ -153,13 +153,13 @@ class Builder:
         sources = unchanged.inputs_key(config, self.drafts, self.future, with_content=False)
         if self.keep_plan:
             last, self._last = self._last, None  # a failed build leaves no plan to amend
-            pages = amend(last, articles, config, sources, self._related)
+            pages = amend(last, articles, config, sources, self._layouts)
         else:
             # Not the templates: pages kept from the index take the fingerprints of today's.
             layouts_aside = unchanged.inputs_key(
                 config, self.drafts, self.future, with_content=False, with_templates=False
             )
-            pages = self._plan_index.plan(articles, config, layouts_aside, self._related)
+            pages = self._plan_index.plan(articles, config, layouts_aside, self._layouts)
         return _Made(articles, config, search, sources, pages)
 
     def _only_content(self, changed: Collection[Path]) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
-from generator.incremental.cache import body_store
+from generator.incremental.cache import LayoutCache, body_store
 from generator.model.article import Article, Body
-from generator.model.site import build_site, country_pairs, related_articles
+from generator.model.site import build_site, country_pairs, layout_key, related_articles
 
 
 def article(slug: str, date: str, countries=(), places=(), tags=(), section=None) -> Article:
@@ -95,3 +97,30 @@ def test_an_article_under_two_spellings_of_a_term_is_listed_once() -> None:
     assert tag.name == "e-commerce" and site.terms["tag"][tag] == (b, a)
     kenya = site.term("country", "Kenya")
     assert site.terms["country"][kenya] == (b, a)
+
+
+def test_a_kept_layout_files_the_articles_as_a_new_one(tmp_path: Path) -> None:
+    articles = [
+        article("a", "2020-01-01", ["China", "Kenya", "kenya"], ["Nairobi"], ["trade"], "News"),
+        article("b", "2021-01-01", ["China", "Kenya"], [], ["Trade", "energy"], "Business"),
+        article("c", "2021-03-01", ["China", "Spain", "Kenya"], ["Nairobi"], ["energy"]),
+        article("d", "2019-06-01", ["China", "Spain"], [], ["culture"], "News"),
+    ]
+    LayoutCache(tmp_path).get("")  # nothing kept yet
+    assert build_site(articles, "China", LayoutCache(tmp_path)) == build_site(articles, "China")
+    kept = LayoutCache(tmp_path)  # read from the file the first build wrote
+    retitled = [dataclasses.replace(articles[0], title="Another title"), *articles[1:]]
+    ordered = tuple(sorted(retitled, key=lambda a: (a.date, a.slug), reverse=True))
+    assert kept.get(layout_key(ordered, "China")) is not None  # a title leaves the layout
+    assert build_site(retitled, "China", kept) == build_site(retitled, "China")
+    # Each of what files an article, changed: the kept layout is not used.
+    for field, value in [
+        ("tags", ("culture",)),
+        ("countries", ("China", "Spain")),
+        ("places", ()),
+        ("section", "Business"),
+        ("date", dt.date(2022, 1, 1)),
+    ]:
+        moved = [dataclasses.replace(articles[0], **{field: value}), *articles[1:]]
+        assert build_site(moved, "China", kept) == build_site(moved, "China"), field
+    assert build_site(articles, "Spain", kept) == build_site(articles, "Spain")

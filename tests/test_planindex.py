@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.build import Builder
 from generator.config import load_config
-from generator.incremental.cache import RelatedCache
+from generator.incremental.cache import LayoutCache
 from generator.incremental.planindex import PlanIndexStore, structure_key
 from generator.model.site import build_site
 from generator.pages.planning import Plan, plan
@@ -22,7 +22,7 @@ def index_plan(root: Path) -> Plan:
     config = load_config(root / "site.yaml")
     articles = Builder(config).load_content()
     store = PlanIndexStore(config.path("cache_dir"))
-    return store.plan(articles, config, SOURCES, RelatedCache(None))
+    return store.plan(articles, config, SOURCES, LayoutCache(None))
 
 
 def whole_plan(root: Path) -> Plan:
@@ -58,9 +58,9 @@ def test_a_page_kept_without_context_renders_as_planned(tmp_path: Path) -> None:
 def test_the_structure_is_what_decides_which_pages_there_are(tmp_path: Path) -> None:
     write_corpus(tmp_path, 6)
     articles = Builder(load_config(tmp_path / "site.yaml")).load_content()
-    key = structure_key(articles, SOURCES)
+    key = structure_key(build_site(articles), SOURCES)
     retitled = [dataclasses.replace(articles[0], title="Another title"), *articles[1:]]
-    assert structure_key(retitled, SOURCES) == key  # a title changes pages, not which
+    assert structure_key(build_site(retitled), SOURCES) == key  # pages change, not which
     retagged = [dataclasses.replace(articles[0], tags=("energy",)), *articles[1:]]
-    assert structure_key(retagged, SOURCES) != key
-    assert structure_key(articles, "other options") != key
+    assert structure_key(build_site(retagged), SOURCES) != key
+    assert structure_key(build_site(articles), "other options") != key

@@ -11,9 +11,8 @@ from itertools import compress
 
 from generator.config import SiteConfig
 from generator.incremental import planindex
-from generator.incremental.cache import RelatedCache
 from generator.model.article import Article
-from generator.model.site import Site, build_site, with_articles_replaced
+from generator.model.site import LayoutCache, Site, build_site, placed, with_articles_replaced
 from generator.pages.plan import Planner
 from generator.pages.planning import Plan, plan
 from generator.stages import home_country
@@ -31,12 +30,12 @@ def amend(
     articles: list[Article],
     config: SiteConfig,
     sources: str,
-    related: RelatedCache,
+    layout_cache: LayoutCache,
 ) -> Plan:
     """Watch mode amends the plan it keeps in memory: when only bodies changed, just those
     articles' pages; when titles or summaries changed too, the pages showing their cards."""
     if last is None or last.sources != sources or len(last.articles) != len(articles):
-        return plan(build_site(articles, home_country(config), related), config)
+        return plan(build_site(articles, home_country(config), layout_cache), config)
     # Iterated in C (compress, map): these run over every article on every rebuild.
     edited = list(map(operator.is_not, last.articles, articles))
     pairs = list(zip(compress(last.articles, edited), compress(articles, edited), strict=True))
@@ -45,7 +44,7 @@ def amend(
     same_files = all(
         a.files == b.files and a.pictures == b.pictures and a.shared == b.shared for a, b in pairs
     )
-    if same_files and all(planindex.placed(a) == planindex.placed(b) for a, b in pairs):
+    if same_files and all(placed(a) == placed(b) for a, b in pairs):
         if all(planindex.carded(a) == planindex.carded(b) for a, b in pairs):
             return _replan_articles(last.plan, [b for _, b in pairs])
         # Against the planner's model, which body-only rebuilds leave as it was: every
@@ -55,7 +54,7 @@ def amend(
         fresh = compress(articles, map(newer.__contains__, map(id, articles)))
         changed = {a.url: a for a in fresh}
         return _replan_cards(last.plan, with_articles_replaced(site, changed), changed)
-    return plan(build_site(articles, home_country(config), related), config)
+    return plan(build_site(articles, home_country(config), layout_cache), config)
 
 
 def _replan_articles(previous: Plan, changed: list[Article]) -> Plan:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import atomic
+from generator.model.site import Layout
 
 INDEX_NAME = "articles.pickle"
 BODIES_NAME = "bodies.sqlite"
@@ -243,28 +244,31 @@ def article_index(folder: Path | None) -> DeltaStore:
     return DeltaStore(folder / INDEX_NAME if folder else None, FORMAT)
 
 
-class RelatedCache:
-    """The last related-article lists and the key of their inputs, in one small pickle."""
+class LayoutCache:
+    """The last site layout (model/site.py) and the key of its inputs, in one small pickle."""
 
-    NAME = "related.pickle"
+    NAME = "layout.pickle"
 
     def __init__(self, folder: Path | None):
         self.path = folder / self.NAME if folder else None
-        self._entry: tuple[str, Any] | None = None
+        self._entry: tuple[str, Layout] | None = None
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> Layout | None:
         if self._entry is None and self.path is not None:
             try:
                 with open(self.path, "rb") as handle:
-                    self._entry = pickle.load(handle)
-            except Exception:  # missing, cut short, or of classes that moved: start again
+                    found, value = pickle.load(handle)
+                # Kept as plain tuples: the pickle holds no class of ours.
+                self._entry = (found, Layout(*value))
+            except Exception:  # missing, cut short, or of another shape: start again
                 self._entry = None
-        if isinstance(self._entry, tuple) and self._entry[0] == key:
+        if self._entry is not None and self._entry[0] == key:
             return self._entry[1]
         return None
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Layout) -> None:
         self._entry = (key, value)
         if self.path is None:
             return
-        atomic.keep(self.path, pickle.dumps(self._entry, pickle.HIGHEST_PROTOCOL))
+        entry = (key, tuple(value))
+        atomic.keep(self.path, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))

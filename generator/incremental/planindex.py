@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.config import SiteConfig
-from generator.incremental.cache import DeltaStore, RelatedCache
+from generator.incremental.cache import DeltaStore
 from generator.model import pictures
 from generator.model.article import Article
-from generator.model.site import build_site
+from generator.model.site import LayoutCache, Site, build_site
 from generator.pages.plan import Planner
 from generator.pages.planning import Plan, plan
 from generator.pages.records import Page
@@ -30,12 +30,6 @@ from generator.stages import home_country
 
 NAME = "plan.pickle"
 FORMAT = 6
-
-
-def placed(article: Article) -> tuple[object, ...]:
-    """What of an article decides which pages there are and which articles each one shows."""
-    a = article
-    return (a.url, a.date, a.section, a.countries, a.places, a.tags)
 
 
 def carded(article: Article) -> tuple[str, str, str]:
@@ -49,12 +43,11 @@ def carded(article: Article) -> tuple[str, str, str]:
     return (article.title, article.summary, shown)
 
 
-def structure_key(articles: Sequence[Article], sources: str) -> str:
-    """What decides the pages and what each shows, but for titles, summaries and bodies.
-    `sources` stands for the options, static files and code (not the templates: they
-    change how pages look, not which there are or what they show)."""
-    shown = [placed(a) for a in articles]
-    return hashlib.sha256(repr([FORMAT, sources, shown]).encode("utf-8")).hexdigest()
+def structure_key(site: Site, sources: str) -> str:
+    """What decides the pages and what each shows, but for titles, summaries and bodies: the
+    site's layout, and `sources`, standing for the options, static files and code (not the
+    templates: they change how pages look, not which there are or what they show)."""
+    return hashlib.sha256(repr([FORMAT, sources, site.layout_key]).encode("utf-8")).hexdigest()
 
 
 class IndexedPage(NamedTuple):
@@ -165,13 +158,13 @@ class PlanIndexStore:
         articles: list[Article],
         config: SiteConfig,
         layouts_aside: str,
-        related: RelatedCache,
+        layout_cache: LayoutCache,
     ) -> Plan:
         """The site's plan, made from the index of the last build where it has the same
         structure (`layouts_aside`: the inputs key but for content and templates); the index
         is kept up to date."""
-        site = build_site(articles, home_country(config), related)
-        structure = structure_key(site.articles, layouts_aside)
+        site = build_site(articles, home_country(config), layout_cache)
+        structure = structure_key(site, layouts_aside)
         previous = self.read(structure)
         pages = plan(site, config, previous)
         digest = pages.planner.template_digest

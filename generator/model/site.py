@@ -9,7 +9,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from generator.model import urls
 from generator.model.article import Article
@@ -48,6 +48,7 @@ class Site:
     # Article url -> the urls of the articles listing it as related: made on first use (a
     # title edit in watch mode) and shared with the sites that replace articles in this one.
     listed_by: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    layout_key: str = ""  # the digest of what the layout was made from (layout_key)
 
     def term(self, kind: str, name: str) -> Term:
         """The term an article's name files it under."""
@@ -97,22 +98,53 @@ def country_pairs(countries: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(pair_name(a, b) for i, a in enumerate(unique) for b in unique[i + 1 :])
 
 
-class RelatedCache(Protocol):
-    """Where related-article lists are kept between builds, by a key of all their inputs."""
+def placed(article: Article) -> tuple[object, ...]:
+    """What of an article decides where it is filed and which articles each page shows."""
+    a = article
+    return (a.url, a.date, a.section, a.countries, a.places, a.tags)
 
-    def get(self, key: str) -> dict[str, tuple[str, ...]] | None: ...
 
-    def put(self, key: str, value: dict[str, tuple[str, ...]]) -> None: ...
+class Layout(NamedTuple):
+    """Where the articles are filed, by position in the newest-first order: what build_site
+    works out from `placed` alone, so it can be kept between builds while that is unchanged."""
+
+    terms: tuple[tuple[str, str, str, tuple[int, ...]], ...]  # kind, name, slug, positions
+    related: tuple[tuple[int, ...], ...]  # each article's related articles
+    partners: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # country slug -> partners
+
+
+class LayoutCache(Protocol):
+    """Where the layout is kept between builds, by a key of all its inputs."""
+
+    def get(self, key: str) -> Layout | None: ...
+
+    def put(self, key: str, value: Layout) -> None: ...
+
+
+def layout_key(ordered: tuple[Article, ...], home_country: str | None) -> str:
+    """A digest of everything the layout of these articles is made from."""
+    inputs = repr([placed(a) for a in ordered] + [home_country])
+    return hashlib.sha256(inputs.encode("utf-8")).hexdigest()
 
 
 def build_site(
     articles: Iterable[Article],
     home_country: str | None = None,
-    related_cache: RelatedCache | None = None,
+    layout_cache: LayoutCache | None = None,
 ) -> Site:
     """Sort and group the articles (the home country is left out of related-article scoring)."""
     ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
-    related = _cached_related(ordered, home_country, related_cache)
+    key = layout_key(ordered, home_country)
+    layout = layout_cache.get(key) if layout_cache is not None else None
+    if layout is None:
+        layout = layout_of(ordered, home_country)
+        if layout_cache is not None:
+            layout_cache.put(key, layout)
+    return _site_of(ordered, layout, key)
+
+
+def layout_of(ordered: tuple[Article, ...], home_country: str | None) -> Layout:
+    """File the articles under their terms, find their related articles and partners."""
     # Filed by name first: each of the few hundred names is slugged once, not once per use.
     by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, article in enumerate(ordered):
@@ -123,15 +155,37 @@ def build_site(
     spellings: dict[tuple[str, str], list[tuple[str, list[int]]]] = defaultdict(list)
     for (kind, name), positions in by_name.items():
         spellings[kind, slug_of(kind, name)].append((name, positions))
-    terms: dict[str, dict[Term, tuple[Article, ...]]] = {kind: {} for kind in TAXONOMIES}
+    terms: list[tuple[str, str, str, tuple[int, ...]]] = []
     for (kind, slug), named in sorted(spellings.items()):
         name = min(named, key=lambda spelling: (-len(spelling[1]), spelling[0]))[0]
         # An article filed under two spellings of one term is listed on its page once.
         positions = named[0][1] if len(named) == 1 else sorted({p for _, ps in named for p in ps})
+        terms.append((kind, name, slug, tuple(positions)))
+    countries = [(slug, positions) for kind, _, slug, positions in terms if kind == "country"]
+    return Layout(
+        terms=tuple(terms),
+        related=_related_positions(ordered, home_country),
+        partners=_partners(ordered, countries),
+    )
+
+
+def _site_of(ordered: tuple[Article, ...], layout: Layout, key: str) -> Site:
+    """The site the layout files these articles into."""
+    terms: dict[str, dict[Term, tuple[Article, ...]]] = {kind: {} for kind in TAXONOMIES}
+    for kind, name, slug, positions in layout.terms:
         terms[kind][Term(kind, name, slug)] = tuple([ordered[p] for p in positions])
     newer = {a.url: (ordered[i - 1] if i > 0 else None) for i, a in enumerate(ordered)}
     older = {
         a.url: (ordered[i + 1] if i + 1 < len(ordered) else None) for i, a in enumerate(ordered)
+    }
+    related = {
+        a.url: tuple([ordered[p] for p in positions])
+        for a, positions in zip(ordered, layout.related, strict=True)
+    }
+    country_of = {t.slug: t for t in terms["country"]}
+    partners = {
+        country_of[slug]: tuple((country_of[other], count) for other, count in shared)
+        for slug, shared in layout.partners
     }
     return Site(
         articles=ordered,
@@ -139,8 +193,9 @@ def build_site(
         newer=newer,
         older=older,
         related=related,
-        partners=_partners(terms["country"]),
+        partners=partners,
         by_slug={(t.kind, t.slug): t for by_term in terms.values() for t in by_term},
+        layout_key=key,
     )
 
 
@@ -189,36 +244,27 @@ def with_articles_replaced(site: Site, changed: dict[str, Article]) -> Site:
         partners=site.partners,
         by_slug=site.by_slug,
         listed_by=site.listed_by,
+        layout_key=site.layout_key,
     )
-
-
-def _cached_related(
-    ordered: tuple[Article, ...], home_country: str | None, cache: RelatedCache | None
-) -> dict[str, tuple[Article, ...]]:
-    """Related articles change only when URLs, dates or terms do, not with bodies or titles."""
-    if cache is None:
-        return related_articles(ordered, home_country)
-    inputs = repr([(a.url, a.countries, a.places, a.tags) for a in ordered] + [home_country])
-    key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
-    by_url = {a.url: a for a in ordered}
-    urls_of = cache.get(key)
-    if urls_of is None:
-        related = related_articles(ordered, home_country)
-        cache.put(key, {url: tuple(a.url for a in items) for url, items in related.items()})
-        return related
-    return {url: tuple(by_url[u] for u in items) for url, items in urls_of.items()}
 
 
 def related_articles(
     ordered: tuple[Article, ...], home_country: str | None
 ) -> dict[str, tuple[Article, ...]]:
     """For each article, the articles sharing most countries, places and tags (weighted)."""
+    related = zip(ordered, _related_positions(ordered, home_country), strict=True)
+    return {a.url: tuple(ordered[p] for p in best) for a, best in related}
+
+
+def _related_positions(
+    ordered: tuple[Article, ...], home_country: str | None
+) -> tuple[tuple[int, ...], ...]:
     postings: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, article in enumerate(ordered):
         for key in _related_keys(article, home_country):
             postings[key].append(index)
     position = {key: {i: n for n, i in enumerate(items)} for key, items in postings.items()}
-    related: dict[str, tuple[Article, ...]] = {}
+    related: list[tuple[int, ...]] = []
     for index, article in enumerate(ordered):
         # Each candidate once per weight unit, counted in C: a big site has millions of
         # candidates, too many for a Python-level `scores[i] += w`.
@@ -231,8 +277,8 @@ def related_articles(
             )
         scores = Counter(candidates)
         scores.pop(index, None)
-        related[article.url] = tuple(ordered[i] for i in _best(scores, index))
-    return related
+        related.append(tuple(_best(scores, index)))
+    return tuple(related)
 
 
 def _best(scores: Counter[int], index: int) -> list[int]:
@@ -257,19 +303,19 @@ def _related_keys(article: Article, home_country: str | None) -> list[tuple[str,
 
 
 def _partners(
-    countries: dict[Term, tuple[Article, ...]],
-) -> dict[Term, tuple[tuple[Term, int], ...]]:
-    partners: dict[Term, tuple[tuple[Term, int], ...]] = {}
-    by_slug = {t.slug: t for t in countries}
-    for term, items in countries.items():
+    ordered: tuple[Article, ...], countries: list[tuple[str, tuple[int, ...]]]
+) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """Each country's partners (by slug), with how many articles it shares with each."""
+    partners: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    for slug, positions in countries:
         shared = Counter(
-            urls.term_slug(c) for a in items for c in a.countries if urls.term_slug(c) != term.slug
+            other
+            for p in positions
+            for other in map(urls.term_slug, ordered[p].countries)
+            if other != slug
         )
-        partners[term] = tuple(
-            (by_slug[slug], count)
-            for slug, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-    return partners
+        partners.append((slug, tuple(sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])))))
+    return tuple(partners)
 
 
 def latest(items: tuple[Article, ...]) -> dt.date:

@@ -10,7 +10,9 @@ from typing import Any
 
 from generator.media.records import Figure
 
-EXTENSIONS = ["attr_list", "tables", "fenced_code", "footnotes", "sane_lists"]
+# Imported by module, not named: Markdown looks names up among the installed packages' entry
+# points, which reads every package's metadata.
+EXTENSIONS = ("attr_list", "tables", "fenced_code", "footnotes", "sane_lists")
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
@@ -21,9 +23,15 @@ def make_renderer(allow_html: bool) -> Render:
     """A function that renders one Markdown body, `render(text, figures=None, locate=None)`:
     its images named in `figures` (by `src`) become figures, their URLs from `locate`. One
     Markdown instance is reused."""
+    import importlib
+
     import markdown  # here, not at the top: a build that renders no body never imports it
 
-    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    extensions = [
+        importlib.import_module(f"markdown.extensions.{name}").makeExtension()
+        for name in EXTENSIONS
+    ]
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     if not allow_html:
         # Scraped and pasted text must not inject markup: raw HTML shows as text, and a link
         # or image cannot run script (javascript:, data: and vbscript: URLs are dropped).
