@@ -136,18 +136,28 @@ class Builder:
         if changed is None or not self._only_content(changed):
             if convert_new_seeds(config, say, warn):
                 stamps = {}  # content files were written since
-        hint = self._content_hint(changed) if watching else None
-        loaded = self.load_content(hint, stamps)
-        articles = select(loaded, config, drafts=self.drafts, future=self.future)
         search, self._ahead = self._ahead, None
         if search is None or search.refresh != self.refresh_search:
             if search is not None:
                 search.end()
             search = search_index(config, warn, refresh=self.refresh_search)
         self._search = search  # ended when the build is (`build`), unless kept ahead
+        out = output_folder(config)
+        if search is not None and not watching and stamps:
+            # The shards of the files edited since, started before the content is loaded.
+            search.begin(out, self._loader.likely_edited(stamps))
+        hint = self._content_hint(changed) if watching else None
+        loaded = self.load_content(hint, stamps)
+        articles = select(loaded, config, drafts=self.drafts, future=self.future)
         if search is not None and not watching:
-            out, edits = output_folder(config), self._loader.body_edits
-            search.begin(out, edits, guesses.body_edited_pages(out, edits, config.base_path))
+            edits = self._loader.body_edits
+            guessed = guesses.body_edited_pages(out, edits, config.base_path)
+            if not edits:
+                search.end()  # more than bodies changed: other pages of those shards, likely
+            elif edits.keys() <= search.begun():
+                search.guess(guessed)
+            else:
+                search.begin(out, edits, guessed)
         if search is None and config.search:
             config = dataclasses.replace(config, search=False)  # no search page, no links to it
         sources = unchanged.inputs_key(config, self.drafts, self.future, with_content=False)

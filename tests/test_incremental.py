@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -385,6 +386,38 @@ def test_a_new_process_knows_which_articles_changed_in_their_body_alone(tmp_path
     assert body_edits() == set()
 
 
+def test_a_new_process_names_the_pages_of_files_edited_before_it_loads_them(
+    tmp_path: Path,
+) -> None:
+    # The search index starts on the shards of the files edited since the last build before
+    # the content is loaded: their pages are named from a small record of the last load.
+    from generator import folders
+
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    content, cache = project / "content", project / ".portal-cache"
+
+    def likely() -> list[str]:
+        stamps = {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in content.glob("*.md")}
+        return loader.ContentLoader(content, cache, False, folders.shown).likely_edited(stamps)
+
+    assert likely() == []  # no load yet: nothing to compare with
+    loader.ContentLoader(content, cache, False, folders.shown).load()
+    assert likely() == []
+    story = content / "story-002.md"
+    [page] = [
+        a.url
+        for a in Builder(load_config(project / "site.yaml")).load_content()
+        if a.path.endswith(story.name)
+    ]
+    edit(story, r"\Z", "\nA new closing line.\n")
+    add_story(content)  # a new file has no page yet
+    assert likely() == [page + "index.html"]
+    for path in sorted(content.glob("story-*.md"))[: loader.LIKELY_MAX + 1]:
+        edit(path, r"\Z", "\nMore.\n")
+    assert likely() == []  # not one editor's edit: none named
+
+
 def test_a_body_edit_in_a_new_process_has_its_page_guessed_for_the_search_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -398,21 +431,38 @@ def test_a_body_edit_in_a_new_process_has_its_page_guessed_for_the_search_index(
     edit(project / "site.yaml", r"^search: false$", "search: true")
     quiet: dict = {"say": lambda _: None, "warn": lambda _: None}
     Builder(load_config(project / "site.yaml")).build(**quiet)
+    story = project / "content/story-005.md"
+    [page] = [
+        a.url + "index.html"
+        for a in Builder(load_config(project / "site.yaml")).load_content()
+        if a.path.endswith(story.name)
+    ]
     taken: list[int] = []
-    index = SearchIndex.__call__
+    index, begin, load = SearchIndex.__call__, SearchIndex.begin, loader.ContentLoader.load
+    calls: list[str] = []
 
     def counted(self: SearchIndex, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
         made = index(self, folder, shards)
         taken.append(self.read_early)
         return made
 
+    def begun(self: SearchIndex, published: Path, pages: Collection[str], *rest: Any) -> None:
+        calls.append(f"begin {sorted(pages)}")
+        begin(self, published, pages, *rest)
+
+    def loaded(self: loader.ContentLoader, *args: Any) -> Any:
+        calls.append("load")
+        return load(self, *args)
+
     monkeypatch.setattr(SearchIndex, "__call__", counted)
-    story = project / "content/story-005.md"
+    monkeypatch.setattr(SearchIndex, "begin", begun)
+    monkeypatch.setattr(loader.ContentLoader, "load", loaded)
     year = re.search(r"^date: (\d{4})", story.read_text("utf-8"), re.M)
     assert year is not None
     in_year = sum(1 for _ in (project / "site").glob(f"{year[1]}/??/*/index.html"))
     edit(story, r"\Z", "\nA sentence more, with a [link](other.html).\n")
     Builder(load_config(project / "site.yaml")).build(**quiet)
+    assert calls == [f"begin {[page]}", "load"]  # begun before the content is loaded
     assert taken == [in_year]  # every page of the shard read before the end
     cold_build(project, tmp_path)
     assert indexed(project / "site") == indexed(tmp_path / "clean" / "site")

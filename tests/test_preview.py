@@ -406,6 +406,9 @@ def test_portal_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a test run in the background (`pytest &`) ignores SIGINT, and
+        # the server would inherit that and never see the Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stdout is not None

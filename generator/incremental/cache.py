@@ -244,6 +244,31 @@ def article_index(folder: Path | None) -> DeltaStore:
     return DeltaStore(folder / INDEX_NAME if folder else None, FORMAT)
 
 
+class PagesByFile:
+    """The page of each content file (not a bundle's) with the file's stamp as it was, in a
+    small pickle: a new process names the pages an edit will likely change from it, before it
+    loads the content (the search index starts on their shards)."""
+
+    NAME = "pages-by-file.pickle"
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / self.NAME if folder else None
+
+    def read(self) -> dict[str, tuple[tuple[int, int], str]]:
+        if self.path is None:
+            return {}
+        try:
+            with open(self.path, "rb") as handle:
+                found = pickle.load(handle)
+        except Exception:  # missing, cut short: no page is named
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def write(self, pages: dict[str, tuple[tuple[int, int], str]]) -> None:
+        if self.path is not None:
+            atomic.keep(self.path, pickle.dumps(pages, pickle.HIGHEST_PROTOCOL))
+
+
 class LayoutCache:
     """The last site layout (model/site.py) and the key of its inputs, in one small pickle."""
 

@@ -27,6 +27,8 @@ from generator.workers import WorkerDied
 
 # Below this many changed files, workers cost more to start than they save.
 PARALLEL_MIN = 200
+# More edits than this are not one editor's: no page is named before the load (likely_edited).
+LIKELY_MAX = 16
 
 
 class ContentLoader:
@@ -64,6 +66,8 @@ class ContentLoader:
         # it found no other change (the search index may start on their shards early).
         self.body_edits: dict[str, tuple[Article, Article]] = {}
         self._index = cache.article_index(cache_dir)
+        self._pages = cache.PagesByFile(cache_dir)
+        self._stamps: dict[str, Stamp] = {}  # the files' own stamps, as the last scan saw them
         if images is None and cache_dir is not None:
             images = cache_dir / IMAGES
         if images is None:
@@ -104,6 +108,8 @@ class ContentLoader:
         if pending or changed or (changed is None and current != known):
             self._index.write(current, changed=changed)  # the few entries that changed, as a rule
             self._known = current
+            if changed is None:
+                self._name_pages(current)
         if changed is None or current.keys() != known.keys():
             self._order = sorted(current)  # only when the files are not the same
             self._articles = [current[key][1] for key in self._order]
@@ -123,6 +129,28 @@ class ContentLoader:
                 self.media.cache.keep_only(_image_keys(articles))
         self._checked = self.store.generation()
         return articles, errors
+
+    def likely_edited(self, stamps: dict[str, Stamp]) -> list[str]:
+        """The pages of the content files whose stamps (taken a moment ago) are not those
+        of the last full load, read from a small record rather than the whole index: a few
+        at most, or none. Files new since have no page yet: they are not named."""
+        pages = [
+            page
+            for key, (stamp, page) in self._pages.read().items()
+            if stamps.get(key, stamp) != stamp
+        ]
+        return pages if len(pages) <= LIKELY_MAX else []
+
+    def _name_pages(self, current: dict[str, tuple[Stamp, Article]]) -> None:
+        """Keep the page of each file of this full load, with the stamp it was read with."""
+        stamps = self._stamps
+        self._pages.write(
+            {
+                key: (stamps[key], article.url + "index.html")
+                for key, (_, article) in current.items()
+                if key in stamps and not self._is_bundle(key)
+            }
+        )
 
     def _scan(
         self,
@@ -180,6 +208,7 @@ class ContentLoader:
             current.pop(key)
             pending.append((Path(key), raw[key]))
         problems.sort(key=lambda problem: problem.path)  # listed in the folder's own order
+        self._stamps = raw
         return current, pending
 
     def _stamp(self, key: str, problems: list[InputError]) -> Stamp | None:

@@ -9,6 +9,7 @@ as the service writes it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
 import json
 import os
@@ -121,6 +122,15 @@ class PagefindService:
             self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
+
+    def kill(self) -> None:
+        """Stop the service at once, whatever it is doing: its work will not be taken."""
+        self._process.kill()
+        self._process.wait()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):  # what the writer still held is lost
+                    pipe.close()
 
     def _exit_code(self) -> int | None:
         try:

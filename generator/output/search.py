@@ -45,6 +45,9 @@ class SearchIndex:
         self.warn = warn
         self.refresh = refresh
         self._started: dict[str, Future[Started]] = {}  # shards begun, by name
+        # The pages each shard begun left out, and what they will hold, once guessed.
+        self._guesses: dict[str, tuple[set[str], Future[dict[str, str]]]] = {}
+        self._services: dict[str, pagefind_service.PagefindService] = {}  # of shards begun
         self._starting: ThreadPoolExecutor | None = None
         self.read_early = 0  # pages of the last call's shards taken from what `begin` read
         try:
@@ -67,7 +70,8 @@ class SearchIndex:
         pages of those shards, less these: on one service each, waited on in threads, while
         the build goes on. Shards the build turns out not to remake are dropped. A shard
         whose every page is read or `guessed` (what one of these pages will likely hold, by
-        name) is made at once, and taken at the end if the guesses were right."""
+        name; now, or later through `guess`) is made at once, and taken at the end if the
+        guesses were right."""
         self.end()  # what was begun before is of no use now
         shards = sorted(shards_of(self, pages))[: os.cpu_count() or 1]
         if not self.refresh or not shards or not published.is_dir():
@@ -84,16 +88,35 @@ class SearchIndex:
                 shutil.rmtree(links / shard, ignore_errors=True)
                 continue  # (links across file systems, say) made at the end instead
             left = {n for n in pages if self.shard_of(n) == shard}
-            guesses = {n: guessed[n] for n in left if n in guessed} if guessed else {}
-            if guesses.keys() != left:
-                guesses = {}  # a page of the shard not guessed: the shard waits for it
-            start = (self.binary, links, shard, read, guesses)
+            self._guesses[shard] = (left, Future())
+            # Made here, so that `end` can stop it in the middle of its work.
+            self._services[shard] = pagefind_service.PagefindService(self.binary)
+            start = (self._services[shard], links, shard, read, self._guesses[shard][1])
             self._started[shard] = self._starting.submit(start_shard, *start)
+        if guessed is not None:
+            self.guess(guessed)
+
+    def begun(self) -> set[str]:
+        """The pages left out of the shards begun, whose guesses are still to be given."""
+        return {n for left, given in self._guesses.values() if not given.done() for n in left}
+
+    def guess(self, guessed: Mapping[str, str]) -> None:
+        """What the pages left out of the shards begun will likely hold, by name: a shard
+        with a page not guessed waits for its pages (to the end)."""
+        for left, given in self._guesses.values():
+            if not given.done():
+                guesses = {n: guessed[n] for n in left if n in guessed}
+                given.set_result(guesses if guesses.keys() == left else {})
 
     def end(self) -> None:
         """Stop what `begin` started and the build did not take."""
+        self.guess({})  # no thread is left waiting for guesses
+        self._guesses = {}
         started, self._started = self._started, {}
-        for future in started.values():
+        services, self._services = self._services, {}
+        for shard, future in started.items():
+            if not future.done():
+                services[shard].kill()  # its thread then fails, and cleans up
             future.add_done_callback(close_started)
         if self._starting is not None:
             self._starting.shutdown(wait=False)
@@ -104,7 +127,10 @@ class SearchIndex:
         by site path. A failure is said, not raised: the pages are whole without their index."""
         self.read_early = 0
         try:
+            self.guess({})  # none given by now: none will be
             taken = [self._started.pop(s) for s in shards if s in self._started]
+            for shard in shards:
+                self._services.pop(shard, None)
             self.end()
             # One that failed to start is made as if it had not been begun.
             started = [future.result() for future in taken if future.exception() is None]

@@ -92,15 +92,15 @@ def link_pages(published: Path, folder: Path, left_out: set[str]) -> dict[str, t
 
 
 def start(
-    binary: Path,
+    service: pagefind_service.PagefindService,
     links: Path,
     shard: str,
     read: dict[str, tuple[int, int]],
-    guessed: dict[str, str],
+    guesses: Future[dict[str, str]],
 ) -> Started:
     """A shard begun: Pagefind reads the pages linked for it, and the bundle is made with the
-    others as guessed, if they are."""
-    service = pagefind_service.PagefindService(binary)
+    others as `guesses` has them once it is given them, if it is (an empty guess: the shard
+    waits for its pages)."""
     started = Started(shard, service, 0, read, links)
     try:
         index = service.new_index()
@@ -108,6 +108,7 @@ def start(
         # them (another build of the same folder), and the shard is made at the end instead.
         if read and service.add_directory(index, links.resolve(), shard_pages(shard)) != len(read):
             raise SearchUnavailable(f"the pages of {shard} changed while they were read")
+        guessed = guesses.result()
         if not guessed:
             return dataclasses.replace(started, index=index)
         for name, html in sorted(guessed.items()):

@@ -65,7 +65,15 @@ class Derived(Protocol):
     ) -> None:
         """Start, from the `published` folder, on the shards of these pages (those likely to
         change), while the pages are made: work ahead, which a call then takes up. `guessed`:
-        what some of these pages will likely hold, by name."""
+        what some of these pages will likely hold, by name (or later, through `guess`)."""
+        ...
+
+    def begun(self) -> set[str]:
+        """The pages the work begun waits to be given guesses of."""
+        ...
+
+    def guess(self, guessed: Mapping[str, str]) -> None:
+        """What the pages the work begun waits on will likely hold, by name."""
         ...
 
     def end(self) -> None:
