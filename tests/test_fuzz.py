@@ -8,15 +8,17 @@ all, well under 20 s); `pytest -m slow` runs the same properties with many more 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.convert import convert, furniture, markdown_text
@@ -418,3 +420,64 @@ def test_convert_gives_files_or_one_line_errors_slow(seeds: list[bytes]) -> None
 def test_front_matter_loader_never_crashes_slow(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         check_content(data, Path(folder))
+
+
+def _markdown_own_renderer(allow_html: bool) -> Any:
+    """The renderer with Markdown's own inline processor, not the one that leaves plain text
+    alone at once (markup.PlainTextFirst): what it must give the same HTML as."""
+    import markdown.treeprocessors
+
+    from generator.output import markup
+
+    fast = markup._PlainTextFirst
+    markup._PlainTextFirst = markdown.treeprocessors.InlineProcessor
+    try:
+        return make_renderer(allow_html)
+    finally:
+        markup._PlainTextFirst = fast
+
+
+# Pieces of text no inline pattern begins with, and pieces some pattern does.
+_PLAIN = ["word", "Harbin", "é", "1.", " ", "  \n", "\n", "\n\n", "    ", "\t", "> ", "- ", "# "]
+_PLAIN += ["(", ")", "!", ">", "]", "~", ":", "|", "---", "'", '"', "http://example.org"]
+_MARKED = ["*", "**", "_", "__", "`", "``", "```\n", "[", "<", "&", "\\", "&amp;", "&#38;"]
+_MARKED += ["{: .lead}", "[^1]", "[^1]: a note", "<http://example.org>", "<press@example.org>"]
+_MARKED += ["<b>", "[a link](http://example.org)", "![a photo](photo.jpg)", "`code`"]
+_MARKED += ["*stressed*", "**strong**", "_stressed_", "__strong__", "snake_case_name"]
+_RENDERERS = {allow: (make_renderer(allow), _markdown_own_renderer(allow)) for allow in (0, 1)}
+
+
+@given(
+    st.lists(st.sampled_from(_PLAIN), max_size=30),
+    st.lists(st.sampled_from(_MARKED), max_size=2),
+    st.randoms(use_true_random=False),
+    st.booleans(),
+)
+@example(["a", "  \n", "b"], [], random.Random(0), False)  # a line break
+@example(["a", " "], ["&amp;", "<b>"], random.Random(0), True)
+@example(["a", " ", "b"], ["*stressed*"], random.Random(0), False)
+def test_plain_text_left_alone_renders_as_markdown_does(
+    plain: list[str], marked: list[str], order: random.Random, html: bool
+) -> None:
+    # Mostly plain text, with a marked piece or two in places, or none.
+    pieces = list(plain)
+    for piece in marked:
+        pieces.insert(order.randint(0, len(pieces)), piece)
+    fast, own = _RENDERERS[html]
+    text = "".join(pieces)
+    assert fast(text) == own(text)
+
+
+@pytest.mark.parametrize("piece", _MARKED + ["  \n"])
+@pytest.mark.parametrize("html", [False, True])
+def test_each_marked_piece_in_plain_text_renders_as_markdown_does(piece: str, html: bool) -> None:
+    fast, own = _RENDERERS[html]
+    for text in (f"Plain words{piece}more words.", f"Plain words {piece} more words."):
+        assert fast(text) == own(text)
+
+
+def test_markdown_still_has_the_step_plain_text_skips() -> None:
+    # If Markdown renamed it, rendering would stay right but lose its speed: say so here.
+    from markdown.treeprocessors import InlineProcessor
+
+    assert callable(getattr(InlineProcessor, "_InlineProcessor__handleInline", None))
