@@ -73,6 +73,13 @@ def edit(path: Path, pattern: str, replacement: str) -> None:
     path.write_text(new, "utf-8")
 
 
+def page_of(project: Path, story: Path) -> str:
+    """The page a content file makes, by name from the site's root."""
+    articles = Builder(load_config(project / "site.yaml")).load_content()
+    [url] = [a.url for a in articles if a.path.endswith(story.name)]
+    return url + "index.html"
+
+
 def add_story(content: Path) -> None:
     shutil.copy(content / "story-010.md", content / "story-new.md")
     edit(content / "story-new.md", r"^title: .*$", "title: Brand new")
@@ -371,13 +378,9 @@ def test_a_new_process_knows_which_articles_changed_in_their_body_alone(tmp_path
 
     assert body_edits() == set()  # the first load: nothing to compare with
     story = content / "story-002.md"
-    [page] = [
-        a.url
-        for a in Builder(load_config(project / "site.yaml")).load_content()
-        if a.path.endswith(story.name)
-    ]
+    page = page_of(project, story)
     edit(story, r"\Z", "\nA new closing line.\n")
-    assert body_edits() == {page + "index.html"}
+    assert body_edits() == {page}
     assert body_edits() == set()  # nothing changed since
     edit(story, r"^title: .*$", "title: Another headline")
     assert body_edits() == set()
@@ -405,14 +408,10 @@ def test_a_new_process_names_the_pages_of_files_edited_before_it_loads_them(
     loader.ContentLoader(content, cache, False, folders.shown).load()
     assert likely() == []
     story = content / "story-002.md"
-    [page] = [
-        a.url
-        for a in Builder(load_config(project / "site.yaml")).load_content()
-        if a.path.endswith(story.name)
-    ]
+    page = page_of(project, story)
     edit(story, r"\Z", "\nA new closing line.\n")
     add_story(content)  # a new file has no page yet
-    assert likely() == [page + "index.html"]
+    assert likely() == [page]
     for path in sorted(content.glob("story-*.md"))[: loader.LIKELY_MAX + 1]:
         edit(path, r"\Z", "\nMore.\n")
     assert likely() == []  # not one editor's edit: none named
@@ -432,11 +431,7 @@ def test_a_body_edit_in_a_new_process_has_its_page_guessed_for_the_search_index(
     quiet: dict = {"say": lambda _: None, "warn": lambda _: None}
     Builder(load_config(project / "site.yaml")).build(**quiet)
     story = project / "content/story-005.md"
-    [page] = [
-        a.url + "index.html"
-        for a in Builder(load_config(project / "site.yaml")).load_content()
-        if a.path.endswith(story.name)
-    ]
+    page = page_of(project, story)
     taken: list[int] = []
     index, begin, load = SearchIndex.__call__, SearchIndex.begin, loader.ContentLoader.load
     calls: list[str] = []
