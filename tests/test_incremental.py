@@ -412,6 +412,13 @@ def test_a_new_process_names_the_pages_of_files_edited_before_it_loads_them(
     edit(story, r"\Z", "\nA new closing line.\n")
     add_story(content)  # a new file has no page yet
     assert likely() == [page]
+    # A watching process keeps the record as it reads the files the watcher names.
+    watching = loader.ContentLoader(content, cache, False, folders.shown)
+    watching.load()
+    assert likely() == []
+    edit(story, r"\Z", "\nAnother closing line.\n")
+    watching.load(hint={str(story)})
+    assert likely() == []
     for path in sorted(content.glob("story-*.md"))[: loader.LIKELY_MAX + 1]:
         edit(path, r"\Z", "\nMore.\n")
     assert likely() == []  # not one editor's edit: none named

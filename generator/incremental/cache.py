@@ -245,28 +245,39 @@ def article_index(folder: Path | None) -> DeltaStore:
 
 
 class PagesByFile:
-    """The page of each content file (not a bundle's) with the file's stamp as it was, in a
-    small pickle: a new process names the pages an edit will likely change from it, before it
-    loads the content (the search index starts on their shards)."""
+    """The page of each content file (not a bundle's) with the file's stamp as it was read: a
+    new process names the pages an edit will likely change from it, before it loads the
+    content (the search index starts on their shards). Kept as a delta store: a build writes
+    the few files it read again, not 100,000 entries."""
 
     NAME = "pages-by-file.pickle"
 
     def __init__(self, folder: Path | None):
-        self.path = folder / self.NAME if folder else None
+        self._store = DeltaStore(folder / self.NAME if folder else None, FORMAT)
+        self._read: dict[str, tuple[tuple[int, int], str]] | None = None
 
     def read(self) -> dict[str, tuple[tuple[int, int], str]]:
-        if self.path is None:
-            return {}
-        try:
-            with open(self.path, "rb") as handle:
-                found = pickle.load(handle)
-        except Exception:  # missing, cut short: no page is named
-            return {}
-        return found if isinstance(found, dict) else {}
+        if self._read is None:
+            self._read = self._store.read()
+        return self._read
 
-    def write(self, pages: dict[str, tuple[tuple[int, int], str]]) -> None:
-        if self.path is not None:
-            atomic.keep(self.path, pickle.dumps(pages, pickle.HIGHEST_PROTOCOL))
+    def update(
+        self,
+        changes: dict[str, tuple[tuple[int, int], str] | None],
+        everything: Callable[[], dict[str, tuple[tuple[int, int], str]]],
+    ) -> None:
+        """Keep these entries changed (None: gone); `everything` when none was kept yet."""
+        kept = self.read()
+        if not kept:
+            self._read = everything()
+            self._store.write(self._read, changed=set(self._read))
+            return
+        self._store.update(changes)
+        for key, value in changes.items():
+            if value is None:
+                kept.pop(key, None)
+            else:
+                kept[key] = value
 
 
 class LayoutCache:

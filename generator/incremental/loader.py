@@ -108,8 +108,8 @@ class ContentLoader:
         if pending or changed or (changed is None and current != known):
             self._index.write(current, changed=changed)  # the few entries that changed, as a rule
             self._known = current
-            if changed is None:
-                self._name_pages(current)
+            read_again = {str(path) for path, _ in pending}
+            self._name_pages(current, read_again | (changed or known.keys() - current.keys()))
         if changed is None or current.keys() != known.keys():
             self._order = sorted(current)  # only when the files are not the same
             self._articles = [current[key][1] for key in self._order]
@@ -141,16 +141,20 @@ class ContentLoader:
         ]
         return pages if len(pages) <= LIKELY_MAX else []
 
-    def _name_pages(self, current: dict[str, tuple[Stamp, Article]]) -> None:
-        """Keep the page of each file of this full load, with the stamp it was read with."""
-        stamps = self._stamps
-        self._pages.write(
-            {
-                key: (stamps[key], article.url + "index.html")
-                for key, (_, article) in current.items()
-                if key in stamps and not self._is_bundle(key)
-            }
-        )
+    def _name_pages(self, current: dict[str, tuple[Stamp, Article]], keys: set[str]) -> None:
+        """Keep the pages of these files (read again, or gone), with the stamps they were
+        read with; of every file, the first time."""
+
+        def named(key: str) -> tuple[Stamp, str] | None:
+            entry, stamp = current.get(key), self._stamps.get(key)
+            if entry is None or stamp is None or self._is_bundle(key):
+                return None
+            return stamp, entry[1].url + "index.html"
+
+        def everything() -> dict[str, tuple[Stamp, str]]:
+            return {key: page for key in current if (page := named(key)) is not None}
+
+        self._pages.update({key: named(key) for key in keys}, everything)
 
     def _scan(
         self,
@@ -250,6 +254,7 @@ class ContentLoader:
                 if current.pop(key, None) is not None:
                     changed.add(key)  # deleted, or no longer readable
                 continue
+            self._stamps[key] = stamp
             entry = current.get(key)
             seen = stamp
             if entry is not None and entry[1].shared:
