@@ -87,11 +87,15 @@ class SearchIndex:
             except OSError:
                 shutil.rmtree(links / shard, ignore_errors=True)
                 continue  # (links across file systems, say) made at the end instead
+            try:  # made here, so that `end` can stop it in the middle of its work
+                service = pagefind_service.PagefindService(self.binary)
+            except OSError:
+                shutil.rmtree(links / shard, ignore_errors=True)
+                continue  # made at the end instead, which says what is wrong
             left = {n for n in pages if self.shard_of(n) == shard}
             self._guesses[shard] = (left, Future())
-            # Made here, so that `end` can stop it in the middle of its work.
-            self._services[shard] = pagefind_service.PagefindService(self.binary)
-            start = (self._services[shard], links, shard, read, self._guesses[shard][1])
+            self._services[shard] = service
+            start = (service, links, shard, read, self._guesses[shard][1])
             self._started[shard] = self._starting.submit(start_shard, *start)
         if guessed is not None:
             self.guess(guessed)
