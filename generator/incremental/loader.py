@@ -132,8 +132,8 @@ class ContentLoader:
 
     def likely_edited(self, stamps: dict[str, Stamp]) -> list[str]:
         """The pages of the content files whose stamps (taken a moment ago) are not those
-        of the last full load, read from a small record rather than the whole index: a few
-        at most, or none. Files new since have no page yet: they are not named."""
+        they were last read with, from a small record rather than the whole index: a few at
+        most, or none. Files new since have no page yet: they are not named."""
         pages = [
             page
             for key, (stamp, page) in self._pages.read().items()
