@@ -167,6 +167,10 @@ class PlanIndexStore:
         structure = structure_key(site, layouts_aside)
         previous = self.read(structure)
         pages = plan(site, config, previous)
+        # Every fingerprint is worked out: the memo of the texts they were made of (a
+        # kilobyte per card, link and list) goes before the index is written and the render
+        # workers are forked, which reuse its memory rather than adding theirs to it.
+        pages.planner.marks = pages.planner.marks.fresh()
         digest = pages.planner.template_digest
         if previous is None or not previous.same_templates(digest):  # its fingerprints are old
             self.write(structure, site.articles, pages.pages, digest)

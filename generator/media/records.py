@@ -61,11 +61,16 @@ class Picture:
     def published(self, variant: Variant) -> str:
         """The site-relative path of one of the variants."""
         assert self.record is not None
+        card = variant in self.record.card
+        return self._name(variant, card, not card and variant == self.widest(variant.mime))
+
+    def _name(self, variant: Variant, card: bool, widest: bool) -> str:
+        assert self.record is not None
         stem = posixpath.splitext(self.path)[0]
         extension = EXTENSIONS[variant.mime]
-        if variant in self.record.card:
+        if card:
             return f"{stem}-card-{variant.width}{extension}"
-        if variant == self.widest(variant.mime) and variant.mime == self.record.mime:
+        if widest and variant.mime == self.record.mime:
             return self.path
         return f"{stem}-{variant.width}{extension}"
 
@@ -88,11 +93,15 @@ class Picture:
 
     @property
     def files(self) -> list[tuple[str, Variant]]:
-        """Every processed file: (site-relative path, variant)."""
+        """Every processed file: (site-relative path, variant). Named in one pass: asked for
+        every image on every build, where `published` per variant looks each one up again."""
         record = self.record
         if record is None:
             return []
-        return [(self.published(v), v) for v in (*record.variants, *record.card)]
+        widest = {v.mime: v for v in record.variants}  # narrowest first: the last one stays
+        files = [(self._name(v, False, widest[v.mime] is v), v) for v in record.variants]
+        files += [(self._name(v, True, False), v) for v in record.card]
+        return files
 
 
 @dataclass(frozen=True, slots=True)

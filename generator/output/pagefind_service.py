@@ -147,11 +147,15 @@ class PagefindService:
     def _read(self) -> dict[str, Any] | None:
         """The next message from the service (JSON null for some it sends unasked)."""
         assert self._process.stdout is not None
-        while _SEPARATOR not in self._pending:
+        # A bundle comes in a message of megabytes, read as the pipe gives it (64 KiB at a
+        # time): the chunks are joined once, and only each new one is searched.
+        chunks = [self._pending]
+        while _SEPARATOR not in chunks[-1]:
             chunk = os.read(self._process.stdout.fileno(), 1 << 20)  # what is there, at once
             if not chunk:
+                self._pending = b"".join(chunks)
                 raise PagefindError(f"its service stopped (exit code {self._exit_code()})")
-            self._pending += chunk
-        message, _, self._pending = self._pending.partition(_SEPARATOR)
+            chunks.append(chunk)
+        message, _, self._pending = b"".join(chunks).partition(_SEPARATOR)
         decoded: dict[str, Any] | None = json.loads(base64.b64decode(message))
         return decoded
