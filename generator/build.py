@@ -50,9 +50,14 @@ class Builder:
         future: bool = False,
         keep_plan: bool = False,
         private_output: bool = False,
+        search_after: bool = False,
     ):
         self.config = config
         self.keep_plan = keep_plan  # watch mode: amend the last plan when only bodies changed
+        # Watch mode: an edit's pages are published first, and the search shards it touched
+        # after, by `update_search` (a preview shows the page while Pagefind reads the shard).
+        self.search_after = search_after
+        self._behind: _SearchBehind | None = None  # what `update_search` is still to make
         # Nobody but this builder touches the output folders (the preview's temporary one):
         # the files its last builds wrote are trusted to be there, not looked at one by one.
         self.private_output = private_output
@@ -81,6 +86,7 @@ class Builder:
         """Build into config.output_dir; raises ContentErrors or InputError on bad input.
         `changed`, from a watcher, names every path that changed since the last build;
         `asked`, the command line that asked for a one-off build, kept for the quick check."""
+        self.update_search()  # a build never starts from a site whose search is behind
         started = time.perf_counter()
         out = output_folder(self.config)
         # A watching builder is called because something changed: it skips the whole-project
@@ -100,12 +106,17 @@ class Builder:
             plan = made.plan
             renewed = None if plan.renewed is None else [plan.pages[p] for p in plan.renewed]
             searched = made.search is not None
+            defer = self.search_after and watching and searched and renewed is not None
             stats = write_site(
-                plan.pages, out, plan.render, progress, made.search, self.private_output, renewed
-            )
+                plan.pages, out, plan.render, progress, made.search, self.private_output, renewed,
+                defer_derived=defer,
+            )  # fmt: skip
             if self.keep_plan:
                 self._last = LastPlan(made.sources, made.articles, plan)
-                self._ahead = _work_ahead(made.search, out, renewed)
+                if stats.stale and made.search is not None and renewed is not None:
+                    self._behind = _SearchBehind(made.search, stats.stale, plan, renewed)
+                else:
+                    self._ahead = _work_ahead(made.search, out, renewed)
             result = BuildResult.of(stats, plan.planner.site, started, out, searched)
             if last_build is not None and (searched or not self.config.search):
                 last_build.remember(out, result)
@@ -113,14 +124,36 @@ class Builder:
         finally:
             gc.unfreeze()
             search, self._search = self._search, None
-            if search is not None and search is not self._ahead:
+            kept = (self._ahead, self._behind.search if self._behind else None)
+            if search is not None and search not in kept:
                 search.end()
+
+    def update_search(self) -> float | None:
+        """Make and publish the search shards the last build left behind (`search_after`);
+        the seconds it took, or None when none were behind."""
+        behind, self._behind = self._behind, None
+        if behind is None:
+            return None
+        started = time.perf_counter()
+        out = output_folder(self.config)
+        try:
+            write_site(
+                behind.plan.pages, out, behind.plan.render, derived=behind.search,
+                trust_own=self.private_output, renewed=behind.renewed, stale=behind.shards,
+            )  # fmt: skip
+            self._ahead = _work_ahead(behind.search, out, behind.renewed)
+        finally:
+            if behind.search is not self._ahead:
+                behind.search.end()
+        return time.perf_counter() - started
 
     def close(self) -> None:
         """Stop the work begun for a next build (watch mode)."""
+        behind, self._behind = self._behind, None
         ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            ahead.end()
+        for search in (behind.search if behind else None, ahead):
+            if search is not None:
+                search.end()  # the same one twice: the second has nothing left to end
 
     def _made_of(
         self,
@@ -240,6 +273,17 @@ def _collection_paused() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class _SearchBehind:
+    """What a watch-mode build published without its search update: the shards it left as
+    they were, and what makes them (Builder.update_search)."""
+
+    search: Derived
+    shards: frozenset[str]
+    plan: Plan
+    renewed: list[Page]
 
 
 @dataclass(frozen=True)

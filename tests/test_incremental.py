@@ -20,6 +20,7 @@ from generator.incremental import loader, rendering
 from generator.model.article import ContentErrors
 from generator.model.site import build_site
 from generator.output import write
+from tests import htmlcheck
 from tests.conftest import ROOT
 from tests.imagegen import jpeg, png
 
@@ -494,5 +495,40 @@ def test_the_preview_starts_on_the_shard_of_the_article_just_edited(tmp_path: Pa
             assert search.read_early == expected, number  # type: ignore[attr-defined]
             cold_build(project, tmp_path)
             assert indexed(project / "site") == indexed(tmp_path / "clean" / "site"), number
+    finally:
+        builder.close()
+
+
+def test_the_preview_publishes_an_edit_before_its_search_shard(tmp_path: Path) -> None:
+    # `portal serve` shows an edited page at once and makes its search shard after: between
+    # the two the index is the one before the edit, after them the one a cold build makes.
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    edit(project / "site.yaml", r"^search: false$", "search: true")
+    config = load_config(project / "site.yaml")
+    builder = Builder(config, keep_plan=True, private_output=True, search_after=True)
+    quiet: dict = {"say": lambda _: None, "warn": lambda _: None}
+    builder.build(**quiet)
+    story = project / "content/story-005.md"
+    page = project / "site" / page_of(project, story)
+    try:
+        for number in range(3):
+            before = indexed(project / "site")
+            edit(story, r"\Z", f"\nA zeppelin landed, time {number}.\n")
+            builder.build(**quiet, changed={story.resolve()})
+            story_text = htmlcheck.parse(page, within="article.story").text
+            assert f"A zeppelin landed, time {number}." in story_text
+            assert indexed(project / "site") == before  # the shard is not made yet
+            assert builder.update_search() is not None
+            assert builder.update_search() is None  # nothing is left behind
+            cold_build(project, tmp_path)
+            assert indexed(project / "site") == indexed(tmp_path / "clean" / "site"), number
+        # A build with the search behind makes it first: the site never falls further behind.
+        edit(story, r"\Z", "\nA balloon landed too.\n")
+        builder.build(**quiet, changed={story.resolve()})
+        builder.build(**quiet, changed={story.resolve()})
+        assert builder.update_search() is None
+        cold_build(project, tmp_path)
+        assert indexed(project / "site") == indexed(tmp_path / "clean" / "site")
     finally:
         builder.close()

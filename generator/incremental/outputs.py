@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,17 +74,22 @@ def write_site(
     derived: Derived | None = None,
     trust_own: bool = False,
     renewed: Sequence[Page] | None = None,
+    defer_derived: bool = False,
+    stale: Collection[str] = (),
 ) -> WriteStats:
     """Make `out` hold exactly these pages, switching to the new version in one step.
     `trust_own`: nothing but this process changes the two folders (a preview's own).
     `renewed`: with `trust_own`, the only pages that may differ from those of this process's
-    last call for `out` (a watch-mode rebuild of a few pages): the others are not looked at."""
+    last call for `out` (a watch-mode rebuild of a few pages): the others are not looked at.
+    `defer_derived`: the shards of derived files whose pages changed are kept as they were
+    (but for new ones) and named in the stats, for a next call to make as `stale`."""
     pair = _Pair.open(out, trust_own)
     want = _wanted(pair, pages, renewed)
     if not _names_known_good(pair, want):
         check_names(out, pages)
     derived_before = _derived_files(pair.published, derived)
-    if _unchanged(pair, want, derived_before) and (derived_before or derived is None):
+    unchanged = _unchanged(pair, want, derived_before) and (derived_before or derived is None)
+    if unchanged and not stale:
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     # A killed build left the spare without its manifest, or with a manifest cut short.
     swept = pair.spare.is_dir() and not pair.held
@@ -96,8 +101,11 @@ def write_site(
     derived_held = _derived_files(held, derived)
     # Pages gone from the site leave the spare first: the derived files are made from it.
     remove_stale(pair.spare, {**want.manifest, **derived_held}, held, swept)
+    left: set[str] = set()
     if derived is not None:
-        _update_derived(pair, derived, derived_before, changed, want.manifest)
+        left = _update_derived(
+            pair, derived, derived_before, changed, want.manifest, defer_derived, set(stale)
+        )
         remove_stale(pair.spare, want.manifest, derived_held, sweep=False)
     (pair.spare / OLD_MANIFEST).unlink(missing_ok=True)
     # A preview's own folder is never published: its manifest need not be in canonical order.
@@ -108,7 +116,7 @@ def write_site(
         _catch_up(out, pair.spare, want.manifest, pair.published, changed, may_go)
     except OSError:
         pass  # the site is published; the spare, left without a manifest, is swept next time
-    return WriteStats(len(pages), rendered, len(changed))
+    return WriteStats(len(pages), rendered, len(changed), frozenset(left))
 
 
 def _wanted(pair: _Pair, pages: Sequence[Page], renewed: Sequence[Page] | None) -> _Wanted:
@@ -180,21 +188,26 @@ def _update_derived(
     before: dict[str, str],
     changed: list[str],
     manifest: dict[str, str],
-) -> None:
+    defer: bool = False,
+    stale: set[str] | None = None,
+) -> set[str]:
     """Remake the shards of derived files that a changed, new or deleted page is read for
-    (every shard that has no files yet), carry the others over; put them in `changed` and
-    the manifest."""
+    (every shard that has no files yet), and the `stale` ones; carry the others over; put
+    them in `changed` and the manifest. With `defer`, the shards touched are carried over
+    too (but for new ones): they are returned, to be made later."""
     shards = shards_of(derived, manifest)
     gone = (name for name in pair.published.keys() - manifest.keys() if name not in before)
-    touched = shards_of(derived, [*changed, *gone])
+    touched = shards_of(derived, [*changed, *gone]) | (stale or set())
     held = {_shard_of_file(derived, name) for name in before}
-    remake = {s for s in shards if s not in held or (derived.refresh and s in touched)}
+    refresh = derived.refresh and not defer
+    remake = {s for s in shards if s not in held or (refresh and s in touched)}
     kept = {n: f for n, f in before.items() if _shard_of_file(derived, n) in shards - remake}
     made = _derive(derived, pair, kept, remake)
     changed += [name for name, value in made.items() if pair.published.get(name) != value]
     for name in before.keys() - made.keys():
         manifest.pop(name, None)  # copied from the published manifest with the pages
     manifest.update(made)
+    return touched & shards - remake if defer and derived.refresh else set()
 
 
 def _shard_of_file(derived: Derived, name: str) -> str:

@@ -38,6 +38,9 @@ class WriteStats:
     pages: int
     rendered: int  # pages whose fingerprint changed, so they went through a template
     written: int  # files written or replaced in the published folder
+    # Shards of derived files whose pages changed but which were left as they were, to be
+    # made by a later call (write_site's `defer_derived`, then `stale`).
+    stale: frozenset[str] = frozenset()
 
 
 class Derived(Protocol):

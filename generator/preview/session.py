@@ -51,6 +51,8 @@ class Preview:
         }
         # A private output folder (the preview's temporary one) is touched by nobody else.
         self.options = {**self.options, "private_output": private_output}
+        # An edit's page is shown at once; the search shard it touched is made after.
+        self.options["search_after"] = True
         self.builder = Builder(config, keep_plan=True, **self.options)
         self.state = state or BuildState()
         self.say = say
@@ -82,7 +84,23 @@ class Preview:
             if errors:
                 self.warn("build failed; still serving the last good build")
             self.state.published(errors)
+            if not errors:
+                self._update_search()
             return not errors
+
+    def _update_search(self) -> None:
+        """The search shards the rebuild just published left behind, made and published."""
+        try:
+            seconds = self.builder.update_search()
+        except OSError as problem:
+            self.warn(f"the search index was not updated: {problem}")
+            return
+        except Exception as bug:  # noqa: BLE001 (a bug must not stop the preview)
+            self.warn(f"internal error: {bug!r} (please report it)")
+            traceback.print_exc()
+            return
+        if seconds is not None:
+            self.say(f"search index updated in {seconds * 1000:.0f} ms")
 
     def _settle_memory(self) -> None:
         """Keep the garbage collector off what the builder holds between rebuilds.
