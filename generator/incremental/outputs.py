@@ -207,7 +207,7 @@ def _update_derived(
     for name in before.keys() - made.keys():
         manifest.pop(name, None)  # copied from the published manifest with the pages
     manifest.update(made)
-    return touched & shards - remake if defer and derived.refresh else set()
+    return (touched & shards) - remake if defer and derived.refresh else set()
 
 
 def _shard_of_file(derived: Derived, name: str) -> str:

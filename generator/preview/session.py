@@ -49,10 +49,9 @@ class Preview:
             "output_dir": config.output_dir,
             "content_dir": config.content_dir,
         }
-        # A private output folder (the preview's temporary one) is touched by nobody else.
-        self.options = {**self.options, "private_output": private_output}
-        # An edit's page is shown at once; the search shard it touched is made after.
-        self.options["search_after"] = True
+        # A private output folder (the preview's temporary one) is touched by nobody else;
+        # an edit's page is shown at once, the search shard it touched made after.
+        self.options = {**self.options, "private_output": private_output, "search_after": True}
         self.builder = Builder(config, keep_plan=True, **self.options)
         self.state = state or BuildState()
         self.say = say
