@@ -424,17 +424,19 @@ def test_front_matter_loader_never_crashes_slow(data: bytes) -> None:
 
 def _markdown_own_renderer(allow_html: bool) -> Any:
     """The renderer with Markdown's own inline processor, not the one that leaves plain text
-    alone at once (markup.PlainTextFirst): what it must give the same HTML as."""
+    alone at once (markup.PlainTextFirst), and its block processors searching every block:
+    what it must give the same HTML as."""
     import markdown.treeprocessors
 
     from generator.output import markup
 
-    fast = markup._PlainTextFirst
+    fast, passing = markup._PlainTextFirst, markup._pass_blocks_that_cannot_match
     markup._PlainTextFirst = markdown.treeprocessors.InlineProcessor
+    markup._pass_blocks_that_cannot_match = lambda md: None
     try:
         return make_renderer(allow_html)
     finally:
-        markup._PlainTextFirst = fast
+        markup._PlainTextFirst, markup._pass_blocks_that_cannot_match = fast, passing
 
 
 # Pieces of text no inline pattern begins with, and pieces some pattern does.
@@ -445,6 +447,10 @@ _MARKED += ["{: .lead}", "[^1]", "[^1]: a note", "<http://example.org>", "<press
 _MARKED += ["<b>", "[a link](http://example.org)", "![a photo](photo.jpg)", "`code`"]
 _MARKED += ["*stressed*", "**strong**", "_stressed_", "__strong__", "snake_case_name"]
 _RENDERERS = {allow: (make_renderer(allow), _markdown_own_renderer(allow)) for allow in (0, 1)}
+# Block syntax, and text a block processor's search would look at.
+_BLOCKS = ["# ", "## ", " #", "> ", ">", "---", "- - -", "***", "_ _ _", "--", "-", "* ", "1. "]
+_BLOCKS += ["[a]: /b", '[a]: /b "T"', "[a]:", "]:", "[^1]: a note", "[^", "```", "~~~", "``"]
+_BLOCKS += ["    ", "===", "\n", "\n\n", "\n\n", "\n", "word", "more words", "[a]", "[^1]"]
 
 
 @given(
@@ -474,6 +480,41 @@ def test_each_marked_piece_in_plain_text_renders_as_markdown_does(piece: str, ht
     fast, own = _RENDERERS[html]
     for text in (f"Plain words{piece}more words.", f"Plain words {piece} more words."):
         assert fast(text) == own(text)
+
+
+@given(st.lists(st.sampled_from(_BLOCKS), max_size=40), st.booleans())
+@example(["# ", "word", "\n\n", "> ", "word", "\n\n", "- - -"], False)
+@example(["word", "\n\n", "[a]: /b", "\n\n", "[a]", "[^1]", "\n\n", "[^1]: a note"], False)
+@example(["```", "\n", "word", "\n", "```", "\n\n", "~~~", "\n", "word", "\n", "~~~"], True)
+def test_blocks_passed_over_render_as_markdown_does(pieces: list[str], html: bool) -> None:
+    fast, own = _RENDERERS[html]
+    text = "".join(pieces)
+    assert fast(text) == own(text)
+
+
+def test_the_block_processors_passed_over_are_markdowns() -> None:
+    # If Markdown renamed one, its blocks would render right but slower: say so here.
+    from generator.output import markup
+
+    md = markdown_instance()
+    processors = md.parser.blockprocessors
+    for name in [*markup._BLOCK_NEEDS, *markup._RUN_NEEDS]:
+        assert name in processors, name
+    assert "fenced_code_block" in md.preprocessors
+
+
+def markdown_instance() -> Any:
+    import importlib
+
+    import markdown
+
+    from generator.output.markup import EXTENSIONS
+
+    extensions = [
+        importlib.import_module(f"markdown.extensions.{name}").makeExtension()
+        for name in EXTENSIONS
+    ]
+    return markdown.Markdown(extensions=extensions)
 
 
 def test_markdown_still_has_the_step_plain_text_skips() -> None:

@@ -63,14 +63,15 @@ def parse_file(
     values, problems = validate(fields, path)
     files = bundles.files_of(str(path.parent)) if bundle else None
     problems += [("", problem) for problem in bundles.clashes(files or ())]
-    lines = key_lines(header, first_line=2)
+    url = urls.article(values["date"], values["slug"])
+    shown_images = _images(path, bundle, files, url, values, body, body_line, media)
+    pictures, shared, deferred, image_problems = shown_images
+    # The keys' lines take a second parse of the front matter: only for a file with problems.
+    lines = key_lines(header, first_line=2) if problems or image_problems else {}
     errors = [
         InputError(shown, message, line=lines.get(key, 1), key=key or None)
         for key, message in problems
     ]
-    url = urls.article(values["date"], values["slug"])
-    shown_images = _images(path, bundle, files, url, values, body, body_line, media)
-    pictures, shared, deferred, image_problems = shown_images
     for ref, message in image_problems:
         line = ref.line or _ref_line(header, ref, lines)
         errors.append(InputError(shown, f"{ref.src}: {message}", line=line, key="image"))
