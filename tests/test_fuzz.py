@@ -484,6 +484,7 @@ def test_each_marked_piece_in_plain_text_renders_as_markdown_does(piece: str, ht
 
 @given(st.lists(st.sampled_from(_BLOCKS), max_size=40), st.booleans())
 @example(["# ", "word", "\n\n", "> ", "word", "\n\n", "- - -"], False)
+@example(["word", "\n", "---", "\n\n", "more words", "\n", "==="], False)
 @example(["word", "\n\n", "[a]: /b", "\n\n", "[a]", "[^1]", "\n\n", "[^1]: a note"], False)
 @example(["```", "\n", "word", "\n", "```", "\n\n", "~~~", "\n", "word", "\n", "~~~"], True)
 def test_blocks_passed_over_render_as_markdown_does(pieces: list[str], html: bool) -> None:

@@ -112,6 +112,7 @@ def _PlainTextFirst(md):  # type: ignore[no-untyped-def]  # noqa: N802 (a class 
 # hold for it to match: a block without it is passed over at once, as the search would have.
 _BLOCK_NEEDS: dict[str, Callable[[str], bool]] = {
     "hashheader": lambda block: "#" in block,
+    "setextheader": lambda block: "\n=" in block or "\n-" in block,
     "hr": lambda block: any(block.count(mark) >= 3 for mark in "-_*"),
     "quote": lambda block: ">" in block,
 }
