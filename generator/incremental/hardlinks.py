@@ -40,15 +40,17 @@ def link(source_root: Path, target_root: Path, name: str) -> bool:
     return True
 
 
-def link_new(out: Path, spare: Path, name: str, folders: set[Path]) -> bool:
+def link_new(out: Path, spare: Path, name: str, folders: set[str]) -> bool:
     """Hard-link a published file into a spare folder that was just created (the first
-    incremental build after a cold one): nothing is there yet, so no temporary is needed."""
-    target = spare / name
-    if target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent)
+    incremental build after a cold one): nothing is there yet, so no temporary is needed.
+    `folders`: those made so far. Plain strings, as in `link`: this runs for every page."""
+    target = f"{spare}{os.sep}{name}"
+    folder = target.rpartition(os.sep)[0]
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
     try:
-        os.link(out / name, target)
+        os.link(f"{out}{os.sep}{name}", target)
     except OSError:
         return False
     return True

@@ -165,7 +165,7 @@ def _fill_spare(
     (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
     to_render: list[Page] = []
     changed: list[str] = []  # files whose fingerprint is not the published one
-    folders: set[Path] = set()
+    folders: set[str] = set()
     spare_prefix = f"{spare}{os.sep}"  # plain strings: Path objects cost more than the stat
     for page in candidates:
         name, fingerprint = page.output, page.fingerprint
@@ -228,7 +228,7 @@ def _catch_up(
     page). Files the spare holds that are not wanted are among `may_go`."""
     fresh = not spare.exists()
     (spare / MANIFEST).unlink(missing_ok=True)  # killed while catching up: the next one sweeps
-    folders: set[Path] = set()
+    folders: set[str] = set()
     out_prefix, spare_prefix = f"{out}{os.sep}", f"{spare}{os.sep}"
     for name in changed:
         if fresh:
