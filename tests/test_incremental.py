@@ -299,6 +299,48 @@ def test_every_edit_leaves_the_search_index_a_cold_build_makes(tmp_path: Path, m
         assert indexed(project / "site") == indexed(tmp_path / "clean" / "site"), name
 
 
+def test_an_edit_outside_what_pagefind_reads_leaves_those_shards(tmp_path: Path) -> None:
+    # A title edit changes the pages beside the article (their previous and next links, their
+    # related articles) outside what Pagefind reads of them, and a footer edit every page:
+    # only the shard of the page whose indexed part changed is made again, and the index is
+    # still what a cold build makes.
+    project = tmp_path / "project"
+    write_corpus(project, 24)
+    edit(project / "site.yaml", r"^search: false$", "search: true")
+    site = project / "site"
+
+    def build() -> None:
+        Builder(load_config(project / "site.yaml")).build(say=lambda _: None, warn=lambda _: None)
+
+    def entries() -> dict[str, int]:  # each shard's entry file: a shard made anew is a new file
+        return {p.parent.name: p.stat().st_ino for p in site.glob("pagefind/*/pagefind-entry.json")}
+
+    def articles() -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.glob("20*/*/*/*.html")}
+
+    story = project / "content/story-005.md"
+    edit(story, r"^title: .*$", "title: Story number 5\nslug: story-five")  # kept on retitling
+    build()
+    year = page_of(project, story)[:4]
+    shards, pages = entries(), articles()
+    edit(story, r"^title: .*$", "title: A headline written again")
+    build()
+    now = articles()
+    changed_years = {name[:4] for name in pages if now[name] != pages[name]}
+    assert len(changed_years) > 1  # pages of other years changed (outside what is indexed)
+    assert [y for y in sorted(shards) if entries()[y] != shards[y]] == [year]
+    cold_build(project, tmp_path)
+    assert indexed(site) == indexed(tmp_path / "clean" / "site")
+    base = project / "themes/default/templates/_base.html"
+    shards = entries()
+    edit(base, r"^</body>", "<p>A line below every page.</p>\n</body>")
+    build()
+    assert b"A line below every page." in (site / page_of(project, story)).read_bytes()
+    assert entries() == shards
+    cold_build(project, tmp_path)
+    assert indexed(site) == indexed(tmp_path / "clean" / "site")
+
+
 def _indexed_files(files: dict[str, bytes]) -> list[tuple[str, str, str]]:
     """(URL, title, text) of each page in a shard's files, as Pagefind stored them."""
     import gzip

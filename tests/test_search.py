@@ -324,3 +324,31 @@ def test_without_pagefind_the_build_works_and_says_so(tmp_path: Path) -> None:
     # No search page, and no link to one, when there is no index to search.
     assert not (site / "search").exists()
     assert "search/" not in (site / "index.html").read_text("utf-8")
+
+
+def test_what_pagefind_reads_of_a_page_is_told_apart_from_the_rest() -> None:
+    from generator.output.indexed import indexed_part, same_for_index
+
+    def page(body: str, around: str = "", head: str = "") -> bytes:
+        return (
+            f'<html lang="en"><head>{head}</head><body><nav>{around}</nav>'
+            f"<article data-pagefind-body><h1>Title</h1><article>inner</article>{body}</article>"
+            f'<aside data-pagefind-ignore="all">{around}</aside></body></html>'
+        ).encode()
+
+    assert same_for_index(page("text", "one"), page("text", "two"))  # outside the body
+    assert not same_for_index(page("text"), page("other text"))
+    assert indexed_part(page("text")) is not None
+    part = indexed_part(page("after the inner article"))  # not ended by the inner one
+    assert part is not None and b"after the inner article</article>" in part
+    # Pagefind reads these outside the body too: the page's language, its filters and meta,
+    # and the picture after the first h1.
+    assert not same_for_index(page("text"), page("text").replace(b'lang="en"', b'lang="fr"'))
+    marked = page("text", head='<meta data-pagefind-meta="image[content]" content="/a.png">')
+    assert indexed_part(marked) is None
+    assert indexed_part(page("text", '<b DATA-PAGEFIND-FILTER="kind:x"></b>')) is None
+    pictured = [page("text", f'<img src="/{name}.png">') for name in "ab"]
+    assert not same_for_index(*pictured)
+    twice = page("<div data-pagefind-body>again</div>")
+    assert indexed_part(twice) is None
+    assert indexed_part(page("text").replace(b"</article><aside", b"<aside")) is None

@@ -93,7 +93,7 @@ def write_site(
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     # A killed build left the spare without its manifest, or with a manifest cut short.
     swept = pair.spare.is_dir() and not pair.held
-    rendered, changed = _fill_spare(pair, want.candidates, render, progress)
+    rendered, changed, alike = _fill_spare(pair, want.candidates, render, progress, derived)
     # Renewed pages keep their names: of two folders holding the published files, only
     # derived ones can have gone (no sets of every name compared).
     kept_names = want.only_renewed and pair.held is pair.published
@@ -103,9 +103,13 @@ def write_site(
     remove_stale(pair.spare, {**want.manifest, **derived_held}, held, swept)
     left: set[str] = set()
     if derived is not None:
+        # A page whose new version the derived files read as the published one leaves its
+        # shard as it is (a title edit changes its neighbours' links, not what they index).
+        read_anew = [name for name in changed if name not in alike]
         left = _update_derived(
-            pair, derived, derived_before, changed, want.manifest, defer_derived, set(stale)
-        )
+            pair, derived, derived_before, changed, read_anew, want.manifest, defer_derived,
+            set(stale),
+        )  # fmt: skip
         remove_stale(pair.spare, want.manifest, derived_held, sweep=False)
     (pair.spare / OLD_MANIFEST).unlink(missing_ok=True)
     # A preview's own folder is never published: its manifest need not be in canonical order.
@@ -156,10 +160,15 @@ def _unchanged(pair: _Pair, want: _Wanted, derived_before: dict[str, str]) -> bo
 
 
 def _fill_spare(
-    pair: _Pair, candidates: Sequence[Page], render: Callable[[Page], bytes], progress: Progress
-) -> tuple[int, list[str]]:
+    pair: _Pair,
+    candidates: Sequence[Page],
+    render: Callable[[Page], bytes],
+    progress: Progress,
+    derived: Derived | None,
+) -> tuple[int, list[str], set[str]]:
     """Bring the spare up to these pages: linking published files it lacks, rendering those
-    whose fingerprint changed. (How many were rendered, the files not as published.)"""
+    whose fingerprint changed. (How many were rendered, the files not as published, and
+    those of them `derived` reads as it read the published ones.)"""
     out, spare, published, held = pair.out, pair.spare, pair.published, pair.held
     spare.mkdir(parents=True, exist_ok=True)
     (spare / MANIFEST).unlink(missing_ok=True)  # from now on the spare is being changed
@@ -179,7 +188,8 @@ def _fill_spare(
             if linked or (linked is None and link(out, spare, name)):
                 continue
         to_render.append(page)
-    return render_all(to_render, out, spare, render, progress, pair.fresh), changed
+    rendered, alike = render_all(to_render, out, spare, render, progress, pair.fresh, derived)
+    return rendered, changed, alike
 
 
 def _update_derived(
@@ -187,17 +197,19 @@ def _update_derived(
     derived: Derived,
     before: dict[str, str],
     changed: list[str],
+    read_anew: list[str],
     manifest: dict[str, str],
     defer: bool = False,
     stale: set[str] | None = None,
 ) -> set[str]:
-    """Remake the shards of derived files that a changed, new or deleted page is read for
-    (every shard that has no files yet), and the `stale` ones; carry the others over; put
-    them in `changed` and the manifest. With `defer`, the shards touched are carried over
-    too (but for new ones): they are returned, to be made later."""
+    """Remake the shards of derived files that a page `read_anew` (changed, and not read as
+    before) or a new or deleted page is read for (every shard that has no files yet), and the
+    `stale` ones; carry the others over; put them in `changed` and the manifest. With
+    `defer`, the shards touched are carried over too (but for new ones): they are returned,
+    to be made later."""
     shards = shards_of(derived, manifest)
     gone = (name for name in pair.published.keys() - manifest.keys() if name not in before)
-    touched = shards_of(derived, [*changed, *gone]) | (stale or set())
+    touched = shards_of(derived, [*read_anew, *gone]) | (stale or set())
     held = {_shard_of_file(derived, name) for name in before}
     refresh = derived.refresh and not defer
     remake = {s for s in shards if s not in held or (refresh and s in touched)}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator.model import urls
 from generator.output import pagefind_service
+from generator.output.indexed import same_for_index
 from generator.output.pagefind_service import SearchUnavailable
 from generator.output.search_ahead import (
     Started,
@@ -57,6 +58,10 @@ class SearchIndex:
 
     def reads(self, name: str) -> bool:
         return _ARTICLE_PAGE.fullmatch(name) is not None
+
+    def reads_same(self, before: bytes, after: bytes) -> bool:
+        """Whether Pagefind reads the same of two versions of a page (indexed.py)."""
+        return same_for_index(before, after)
 
     def shard_of(self, name: str) -> str | None:
         """The shard an output file is searched in: an article page's year."""

@@ -59,6 +59,10 @@ class Derived(Protocol):
         """The shard an output file is read for, if it is read."""
         ...
 
+    def reads_same(self, before: bytes, after: bytes) -> bool:
+        """Whether two versions of a file it reads make the same derived files."""
+        ...
+
     def __call__(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
         """The files of these shards, made from the pages in `folder`."""
         ...
