@@ -349,6 +349,13 @@ def test_what_pagefind_reads_of_a_page_is_told_apart_from_the_rest() -> None:
     assert indexed_part(page("text", '<b DATA-PAGEFIND-FILTER="kind:x"></b>')) is None
     pictured = [page("text", f'<img src="/{name}.png">') for name in "ab"]
     assert not same_for_index(*pictured)
+    # With no h1 anywhere, the result's title is the page's <title>.
+    untitled = [
+        page("text", head=f"<title>{name}</title>").replace(b"<h1>Title</h1>", b"") for name in "ab"
+    ]
+    assert not same_for_index(*untitled)
+    titled = [page("text", head=f"<title>{name}</title>") for name in "ab"]
+    assert same_for_index(*titled)  # an h1 is the title: the <title> is not read
     twice = page("<div data-pagefind-body>again</div>")
     assert indexed_part(twice) is None
     assert indexed_part(page("text").replace(b"</article><aside", b"<aside")) is None

@@ -4,11 +4,12 @@ footer) leaves its search shard as it was.
 
 Pagefind reads the element marked `data-pagefind-body`, the `data-pagefind-*` attributes
 anywhere on the page, the `<html>` tag (the language), the first `<h1>` (the result's title
-unless one is marked) and the first image after it (its picture, unless one is marked). The
-part kept here holds all of these: the body element as written, every `<h1>` element and
-every `<img>` tag after the first `<h1>`. A page with `data-pagefind-*` attributes outside its
-body (but for `data-pagefind-ignore`, which changes nothing there), with more or fewer than
-one body element, or with one not closed, has no part: any change to it counts.
+unless one is marked; with no `<h1>`, the `<title>` element) and the first image after it
+(its picture, unless one is marked). The part kept here holds all of these: the body element
+as written, every `<h1>` element (or else the `<title>`) and every `<img>` tag after the
+first `<h1>`. A page with `data-pagefind-*` attributes outside its body (but for
+`data-pagefind-ignore`, which changes nothing there), with more or fewer than one body
+element, or with one not closed, has no part: any change to it counts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _MARK = b"data-pagefind-"
 _ATTRIBUTE = re.compile(rb"\sdata-pagefind-([a-z-]+)")
 _NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)")
 _HTML = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(rb"<title\b.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _HEADING = re.compile(rb"<h1\b.*?</h1\s*>", re.IGNORECASE | re.DOTALL)
 _IMAGE = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)
 
@@ -42,7 +44,9 @@ def indexed_part(page: bytes) -> bytes | None:
     headings = [m[0] for m in _HEADING.finditer(page)]
     first = _HEADING.search(page)
     images = [m[0] for m in _IMAGE.finditer(page, first.end())] if first else []
-    parts = [html[0] if html else b"", page[start:end], *headings, b"", *images]
+    title = None if first else _TITLE.search(page)  # the title only when no h1 is
+    heads = [b"" if match is None else match[0] for match in (html, title)]
+    parts = [*heads, page[start:end], *headings, b"", *images]
     return b"\0".join(parts)
 
 
