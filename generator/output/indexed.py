@@ -44,7 +44,7 @@ def indexed_part(page: bytes) -> bytes | None:
     headings = [m[0] for m in _HEADING.finditer(page)]
     first = _HEADING.search(page)
     images = [m[0] for m in _IMAGE.finditer(page, first.end())] if first else []
-    title = None if first else _TITLE.search(page)  # the title only when no h1 is
+    title = None if first else _TITLE.search(page)  # read only when no h1 is there
     heads = [b"" if match is None else match[0] for match in (html, title)]
     parts = [*heads, page[start:end], *headings, b"", *images]
     return b"\0".join(parts)
