@@ -118,7 +118,8 @@ class Builder:
                 else:
                     self._ahead = _work_ahead(made.search, out, renewed)
             result = BuildResult.of(stats, plan.planner.site, started, out, searched)
-            if last_build is not None and (searched or not self.config.search):
+            # Not a build whose search index is owed: the next one makes it, changes or not.
+            if last_build is not None and (searched or not self.config.search) and not stats.owed:
                 last_build.remember(out, result)
             return result
         finally:

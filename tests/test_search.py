@@ -326,6 +326,47 @@ def test_without_pagefind_the_build_works_and_says_so(tmp_path: Path) -> None:
     assert "search/" not in (site / "index.html").read_text("utf-8")
 
 
+def test_a_shard_pagefind_fails_to_make_is_kept_and_made_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path, "https://example.org/portal/")
+    assert run_build(project).returncode == 0
+    site, shard = project / "site", "2015"
+    name = "harbin-gets-plenty-of-project-and-investment-deals-in-beijing.md"  # of 2015
+    source = project / "content" / name
+    bundle = site / "pagefind" / shard
+
+    def files() -> dict[str, bytes]:
+        return {str(p.relative_to(bundle)): p.read_bytes() for p in bundle.rglob("*.*")}
+
+    def indexed(word: str) -> bool:
+        return any(word in json.dumps(fragment) for fragment in fragments(site, shard))
+
+    before = files()
+    assert before and not indexed("Zanzibarite")
+    source.write_text(source.read_text("utf-8") + "\nA Zanzibarite delegation came too.\n", "utf-8")
+    broken = tmp_path / "broken-pagefind"  # a Pagefind that stops at once
+    broken.write_text("#!/bin/sh\nexit 3\n", "utf-8")
+    broken.chmod(0o755)
+    environment = {**os.environ, "PAGEFIND_BINARY_PATH": str(broken)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build"],
+        cwd=project, env=environment, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if line.startswith("search: Pagefind failed")]
+    assert len(said) == 1 and said[0].endswith("to be made again by the next build"), done.stderr
+    # The page is published with the edit; its shard is the one before, not gone.
+    pages = [p for p in site.glob("2015/*/*/index.html") if "Zanzibarite" in p.read_text("utf-8")]
+    assert len(pages) == 1
+    assert files() == before
+    # Nothing changed since, and Pagefind works again: the next build still makes the shard.
+    done = run_build(project)
+    assert done.returncode == 0, done.stderr
+    assert indexed("Zanzibarite") and files() != before
+    assert "owed:" not in (site / ".portal-manifest").read_text("utf-8")
+
+
 def test_what_pagefind_reads_of_a_page_is_told_apart_from_the_rest() -> None:
     from generator.output.indexed import indexed_part, same_for_index
 

@@ -89,6 +89,7 @@ def write_site(
         check_names(out, pages)
     derived_before = _derived_files(pair.published, derived)
     unchanged = _unchanged(pair, want, derived_before) and (derived_before or derived is None)
+    unchanged = unchanged and not (derived and _owed(derived, derived_before))
     if unchanged and not stale:
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     # A killed build left the spare without its manifest, or with a manifest cut short.
@@ -102,11 +103,12 @@ def write_site(
     # Pages gone from the site leave the spare first: the derived files are made from it.
     remove_stale(pair.spare, {**want.manifest, **derived_held}, held, swept)
     left: set[str] = set()
+    owed: set[str] = set()
     if derived is not None:
         # A page whose new version the derived files read as the published one leaves its
         # shard as it is (a title edit changes its neighbours' links, not what they index).
         read_anew = [name for name in changed if name not in alike]
-        left = _update_derived(
+        left, owed = _update_derived(
             pair, derived, derived_before, changed, read_anew, want.manifest, defer_derived,
             set(stale),
         )  # fmt: skip
@@ -120,7 +122,7 @@ def write_site(
         _catch_up(out, pair.spare, want.manifest, pair.published, changed, may_go)
     except OSError:
         pass  # the site is published; the spare, left without a manifest, is swept next time
-    return WriteStats(len(pages), rendered, len(changed), frozenset(left))
+    return WriteStats(len(pages), rendered, len(changed), frozenset(left), frozenset(owed))
 
 
 def _wanted(pair: _Pair, pages: Sequence[Page], renewed: Sequence[Page] | None) -> _Wanted:
@@ -201,25 +203,34 @@ def _update_derived(
     manifest: dict[str, str],
     defer: bool = False,
     stale: set[str] | None = None,
-) -> set[str]:
+) -> tuple[set[str], set[str]]:
     """Remake the shards of derived files that a page `read_anew` (changed, and not read as
     before) or a new or deleted page is read for (every shard that has no files yet), and the
-    `stale` ones; carry the others over; put them in `changed` and the manifest. With
-    `defer`, the shards touched are carried over too (but for new ones): they are returned,
-    to be made later."""
+    `stale` and owed ones; carry the others over; put them in `changed` and the manifest.
+    With `defer`, the shards touched are carried over too (but for new ones): they are the
+    first set returned, to be made later. The second: the shards that could not be made."""
     shards = shards_of(derived, manifest)
     gone = (name for name in pair.published.keys() - manifest.keys() if name not in before)
-    touched = shards_of(derived, [*read_anew, *gone]) | (stale or set())
+    touched = shards_of(derived, [*read_anew, *gone]) | (stale or set()) | _owed(derived, before)
     held = {_shard_of_file(derived, name) for name in before}
     refresh = derived.refresh and not defer
     remake = {s for s in shards if s not in held or (refresh and s in touched)}
     kept = {n: f for n, f in before.items() if _shard_of_file(derived, n) in shards - remake}
-    made = _derive(derived, pair, kept, remake)
+    made, owed = _derive(derived, pair, kept, remake, before)
     changed += [name for name, value in made.items() if pair.published.get(name) != value]
     for name in before.keys() - made.keys():
         manifest.pop(name, None)  # copied from the published manifest with the pages
     manifest.update(made)
-    return (touched & shards) - remake if defer and derived.refresh else set()
+    return ((touched & shards) - remake if defer and derived.refresh else set()), owed
+
+
+# Marks the manifest entry of a derived file kept because its shard could not be made again.
+OWED = "owed:"
+
+
+def _owed(derived: Derived, files: dict[str, str]) -> set[str]:
+    """The shards whose files are owed (see OWED), by the manifest's entries for them."""
+    return {_shard_of_file(derived, n) for n, value in files.items() if value.startswith(OWED)}
 
 
 def _shard_of_file(derived: Derived, name: str) -> str:
@@ -261,18 +272,32 @@ def _catch_up(
 
 
 def _derive(
-    derived: Derived, pair: _Pair, kept: dict[str, str], remake: set[str]
-) -> dict[str, str]:
+    derived: Derived,
+    pair: _Pair,
+    kept: dict[str, str],
+    remake: set[str],
+    before: dict[str, str],
+) -> tuple[dict[str, str], set[str]]:
     """The derived files: those of the `kept` shards carried over (linked, unless the spare is
-    trusted to hold them already), those of the shards to `remake` made anew."""
+    trusted to hold them already), those of the shards to `remake` made anew; and the shards
+    that could not be made. Those keep their files `before`, if they had any, as owed: a
+    search that finds what it found before is better than none (derived.warn said why)."""
     held = pair.held if pair.trusted else None
     for name, fingerprint in kept.items():
         if held is None or held.get(name) != fingerprint:
             link(pair.out, pair.spare, name)
     files = derived(pair.spare, remake) if remake else {}
+    owed = remake - {_shard_of_file(derived, name) for name in files}
+    carried = {
+        name: fingerprint if fingerprint.startswith(OWED) else OWED + fingerprint
+        for name, fingerprint in before.items()
+        if _shard_of_file(derived, name) in owed
+    }
+    for name in carried:
+        link(pair.out, pair.spare, name)
     for name, data in files.items():
         if not name.startswith(derived.prefix):
             raise ValueError(f"derived file {name!r} is outside {derived.prefix!r}")
         put(pair.out, pair.spare, Page(name, None, {}, "", data), lambda page: b"", fresh=False)
     made = {name: hashlib.sha256(data).hexdigest()[:32] for name, data in files.items()}
-    return {**kept, **made}
+    return {**kept, **carried, **made}, owed

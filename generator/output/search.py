@@ -150,12 +150,16 @@ class SearchIndex:
                 files, self.read_early = finish_started(folder, started)
                 return {**files, **(others.result() if others else {})}
         except SearchUnavailable as why:
-            self.warn(f"search: {why}; building without the search index")
+            self.warn(f"search: {why}; {_LEFT}")
         except pagefind_service.PagefindError as why:
-            self.warn(f"search: Pagefind failed: {why}; building without the search index")
+            self.warn(f"search: Pagefind failed: {why}; {_LEFT}")
         except Exception as error:  # noqa: BLE001 (the service fails in many ways; all mean this)
-            self.warn(f"search: Pagefind failed ({error}); building without the search index")
+            self.warn(f"search: Pagefind failed ({error}); {_LEFT}")
         return {}
+
+
+# What a build does with the shards Pagefind failed to make (incremental.outputs, OWED).
+_LEFT = "the search index is left as it was, to be made again by the next build"
 
 
 def _index(binary: Path, folder: Path, shards: list[str]) -> dict[str, bytes]:

@@ -41,6 +41,9 @@ class WriteStats:
     # Shards of derived files whose pages changed but which were left as they were, to be
     # made by a later call (write_site's `defer_derived`, then `stale`).
     stale: frozenset[str] = frozenset()
+    # Shards that could not be made (Pagefind failed): kept as they were, if they were, and
+    # owed (their manifest entries say so): the next build makes them whatever it finds.
+    owed: frozenset[str] = frozenset()
 
 
 class Derived(Protocol):
