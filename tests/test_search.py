@@ -326,26 +326,9 @@ def test_without_pagefind_the_build_works_and_says_so(tmp_path: Path) -> None:
     assert "search/" not in (site / "index.html").read_text("utf-8")
 
 
-def test_a_shard_pagefind_fails_to_make_is_kept_and_made_by_the_next_build(
-    tmp_path: Path,
-) -> None:
-    project = make_project(tmp_path, "https://example.org/portal/")
-    assert run_build(project).returncode == 0
-    site, shard = project / "site", "2015"
-    name = "harbin-gets-plenty-of-project-and-investment-deals-in-beijing.md"  # of 2015
-    source = project / "content" / name
-    bundle = site / "pagefind" / shard
-
-    def files() -> dict[str, bytes]:
-        return {str(p.relative_to(bundle)): p.read_bytes() for p in bundle.rglob("*.*")}
-
-    def indexed(word: str) -> bool:
-        return any(word in json.dumps(fragment) for fragment in fragments(site, shard))
-
-    before = files()
-    assert before and not indexed("Zanzibarite")
-    source.write_text(source.read_text("utf-8") + "\nA Zanzibarite delegation came too.\n", "utf-8")
-    broken = tmp_path / "broken-pagefind"  # a Pagefind that stops at once
+def build_with_pagefind_broken(project: Path) -> str:
+    """A build whose Pagefind stops at once; the warning it gives (its build succeeds)."""
+    broken = project.parent / "broken-pagefind"
     broken.write_text("#!/bin/sh\nexit 3\n", "utf-8")
     broken.chmod(0o755)
     environment = {**os.environ, "PAGEFIND_BINARY_PATH": str(broken)}
@@ -356,6 +339,30 @@ def test_a_shard_pagefind_fails_to_make_is_kept_and_made_by_the_next_build(
     assert done.returncode == 0, done.stderr
     said = [line for line in done.stderr.splitlines() if line.startswith("search: Pagefind failed")]
     assert len(said) == 1 and said[0].endswith("to be made again by the next build"), done.stderr
+    return said[0]
+
+
+def indexed(site: Path, shard: str, word: str) -> bool:
+    return any(word in json.dumps(fragment) for fragment in fragments(site, shard))
+
+
+def test_a_shard_pagefind_fails_to_make_is_kept_and_made_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    project = make_project(tmp_path / "project", "https://example.org/portal/")
+    assert run_build(project).returncode == 0
+    site, shard = project / "site", "2015"
+    name = "harbin-gets-plenty-of-project-and-investment-deals-in-beijing.md"  # of 2015
+    source = project / "content" / name
+    bundle = site / "pagefind" / shard
+
+    def files() -> dict[str, bytes]:
+        return {str(p.relative_to(bundle)): p.read_bytes() for p in bundle.rglob("*.*")}
+
+    before = files()
+    assert before and not indexed(site, shard, "Zanzibarite")
+    source.write_text(source.read_text("utf-8") + "\nA Zanzibarite delegation came too.\n", "utf-8")
+    build_with_pagefind_broken(project)
     # The page is published with the edit; its shard is the one before, not gone.
     pages = [p for p in site.glob("2015/*/*/index.html") if "Zanzibarite" in p.read_text("utf-8")]
     assert len(pages) == 1
@@ -363,8 +370,30 @@ def test_a_shard_pagefind_fails_to_make_is_kept_and_made_by_the_next_build(
     # Nothing changed since, and Pagefind works again: the next build still makes the shard.
     done = run_build(project)
     assert done.returncode == 0, done.stderr
-    assert indexed("Zanzibarite") and files() != before
+    assert indexed(site, shard, "Zanzibarite") and files() != before
     assert "owed:" not in (site / ".portal-manifest").read_text("utf-8")
+
+
+def test_a_new_shard_pagefind_fails_to_make_is_made_by_the_next_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", "https://example.org/portal/")
+    assert run_build(project).returncode == 0
+    site = project / "site"
+    assert not (site / "pagefind" / "2011").exists()  # no article of 2011 yet
+    # An article that shares no term with the others: no other page's indexed part changes
+    # (not one related article), so its new shard is the only one Pagefind fails to make.
+    (project / "content" / "lone.md").write_text(
+        "---\ntitle: A lone note on Japanese fisheries\ndate: 2011-05-05\nsection: Letters\n"
+        "countries: [Japan]\ntags: [fisheries]\nslug: lone-note-on-fisheries\n---\n\n"
+        "A short note on the coastal fisheries of Hokkaido.\n",
+        "utf-8",
+    )
+    build_with_pagefind_broken(project)
+    assert (site / "2011/05/lone-note-on-fisheries/index.html").is_file()
+    assert not (site / "pagefind" / "2011").exists()
+    done = run_build(project)  # nothing changed since
+    assert done.returncode == 0, done.stderr
+    assert (site / "pagefind" / "2011" / "pagefind-entry.json").is_file()
+    assert indexed(site, "2011", "Hokkaido")
 
 
 def test_what_pagefind_reads_of_a_page_is_told_apart_from_the_rest() -> None:

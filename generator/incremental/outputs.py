@@ -89,7 +89,7 @@ def write_site(
         check_names(out, pages)
     derived_before = _derived_files(pair.published, derived)
     unchanged = _unchanged(pair, want, derived_before) and (derived_before or derived is None)
-    unchanged = unchanged and not (derived and _owed(derived, derived_before))
+    unchanged = unchanged and not (derived and _derived_owed(derived, derived_before, want))
     if unchanged and not stale:
         return WriteStats(len(pages), 0, 0)  # nothing changed: not a file is touched
     # A killed build left the spare without its manifest, or with a manifest cut short.
@@ -231,6 +231,15 @@ OWED = "owed:"
 def _owed(derived: Derived, files: dict[str, str]) -> set[str]:
     """The shards whose files are owed (see OWED), by the manifest's entries for them."""
     return {_shard_of_file(derived, n) for n, value in files.items() if value.startswith(OWED)}
+
+
+def _derived_owed(derived: Derived, before: dict[str, str], want: _Wanted) -> bool:
+    """Whether a shard is owed: kept when it could not be made, or without files at all (it
+    could not be made, and had none to keep)."""
+    if _owed(derived, before):
+        return True
+    held = {_shard_of_file(derived, name) for name in before}
+    return not shards_of(derived, want.manifest) <= held
 
 
 def _shard_of_file(derived: Derived, name: str) -> str:
