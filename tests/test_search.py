@@ -396,6 +396,44 @@ def test_a_new_shard_pagefind_fails_to_make_is_made_by_the_next_build(tmp_path: 
     assert indexed(site, "2011", "Hokkaido")
 
 
+def test_pictures_pagefind_skips_are_not_read() -> None:
+    """`indexed.py` leaves out the images Pagefind skips: a page with and without one of them
+    is the same to it exactly when Pagefind's fragments of the two are the same."""
+    from generator.output import pagefind_service
+    from generator.output.indexed import same_for_index
+
+    def page(after: str) -> str:
+        return (
+            '<html lang="en"><head><title>T</title></head><body><nav><img src="/nav.png"></nav>'
+            "<article data-pagefind-body><h1>Title</h1><p>Some words here.</p></article>"
+            f"{after}</body></html>"
+        )
+
+    afters = [
+        '<aside data-pagefind-ignore="all"><img src="/aside.png"></aside>',
+        "<section data-pagefind-ignore='all'><div><img src=\"/deep.png\"></div></section>",
+        '<img src="/self.png" data-pagefind-ignore="all">',
+        '<aside data-pagefind-ignore><img src="/index.png"></aside>',  # only its text
+        '<footer><img src="/footer.png"></footer>',
+        '<aside data-pagefind-ignore="all"><img src="/a.png"></aside><img src="/b.png">',
+    ]
+    with pagefind_service.PagefindService(pagefind_service.executable()) as service:
+
+        def fragment(html: str) -> bytes:
+            index = service.new_index()
+            service.add_file(index, "a/index.html", html)
+            files = service.files(index)
+            service.delete_index(index)
+            [data] = [data for name, data in files.items() if name.startswith("fragment/")]
+            return gzip.decompress(data)
+
+        plain = fragment(page(""))
+        for after in afters:
+            same = fragment(page(after)) == plain
+            assert same_for_index(page("").encode(), page(after).encode()) == same, after
+        assert not all(fragment(page(after)) == plain for after in afters)
+
+
 def test_what_pagefind_reads_of_a_page_is_told_apart_from_the_rest() -> None:
     from generator.output.indexed import indexed_part, same_for_index
 
@@ -417,8 +455,13 @@ def test_what_pagefind_reads_of_a_page_is_told_apart_from_the_rest() -> None:
     marked = page("text", head='<meta data-pagefind-meta="image[content]" content="/a.png">')
     assert indexed_part(marked) is None
     assert indexed_part(page("text", '<b DATA-PAGEFIND-FILTER="kind:x"></b>')) is None
-    pictured = [page("text", f'<img src="/{name}.png">') for name in "ab"]
-    assert not same_for_index(*pictured)
+    # Not a picture in an element marked data-pagefind-ignore="all" (the aside), which
+    # Pagefind skips (test_pictures_pagefind_skips_are_not_read checks it does).
+    assert same_for_index(*[page("text", f'<img src="/{name}.png">') for name in "ab"])
+    after_body = [page("text") + f'<img src="/{name}.png">'.encode() for name in "ab"]
+    assert not same_for_index(*after_body)  # read: no marked element holds it
+    unclosed = [page("text", f'<img src="/{n}.png">').replace(b"</aside>", b"") for n in "ab"]
+    assert not same_for_index(*unclosed)  # where the aside ends is not known: its images count
     # With no h1 anywhere, the result's title is the page's <title>.
     untitled = [
         page("text", head=f"<title>{name}</title>").replace(b"<h1>Title</h1>", b"") for name in "ab"

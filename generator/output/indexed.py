@@ -5,11 +5,13 @@ footer) leaves its search shard as it was.
 Pagefind reads the element marked `data-pagefind-body`, the `data-pagefind-*` attributes
 anywhere on the page, the `<html>` tag (the language), the first `<h1>` (the result's title
 unless one is marked; with no `<h1>`, the `<title>` element) and the first image after it
-(its picture, unless one is marked). The part kept here holds all of these: the body element
-as written, every `<h1>` element (or else the `<title>`) and every `<img>` tag after the
-first `<h1>`. A page with `data-pagefind-*` attributes outside its body (but for
-`data-pagefind-ignore`, which changes nothing there), with more or fewer than one body
-element, or with one not closed, has no part: any change to it counts.
+(its picture, unless one is marked), skipping images inside an element marked
+`data-pagefind-ignore="all"`. The part kept here holds all of these: the body element as
+written, every `<h1>` element (or else the `<title>`) and every `<img>` tag after the first
+`<h1>` that no such element holds (a related article's picture, say). A page with
+`data-pagefind-*` attributes outside its body (but for `data-pagefind-ignore`, which changes
+nothing there), with more or fewer than one body element, or with one not closed, has no
+part: any change to it counts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ _HTML = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _TITLE = re.compile(rb"<title\b.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _HEADING = re.compile(rb"<h1\b.*?</h1\s*>", re.IGNORECASE | re.DOTALL)
 _IMAGE = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)
+_IGNORE_ALL = re.compile(rb"""\sdata-pagefind-ignore\s*=\s*["']?all["'\s/>]""")
+# Elements with no end tag: one marked ignores only itself.
+_VOID = {b"img", b"source", b"input", b"br", b"hr", b"wbr", b"meta", b"link", b"area", b"embed"}
 
 
 def indexed_part(page: bytes) -> bytes | None:
@@ -43,11 +48,35 @@ def indexed_part(page: bytes) -> bytes | None:
     html = _HTML.search(page)
     headings = [m[0] for m in _HEADING.finditer(page)]
     first = _HEADING.search(page)
-    images = [m[0] for m in _IMAGE.finditer(page, first.end())] if first else []
+    found = list(_IMAGE.finditer(page, first.end())) if first else []
+    ignored = _ignored_all(page, marked, found[-1].start()) if found else []
+    images = [
+        m[0] for m in found if not any(opened <= m.start() < closed for opened, closed in ignored)
+    ]
     title = None if first else _TITLE.search(page)  # read only when no h1 is there
     heads = [b"" if match is None else match[0] for match in (html, title)]
     parts = [*heads, page[start:end], *headings, b"", *images]
     return b"\0".join(parts)
+
+
+def _ignored_all(
+    page: bytes, marked: list[tuple[int, bytes, set[bytes]]], last_image: int
+) -> list[tuple[int, int]]:
+    """Where the elements marked `data-pagefind-ignore="all"` are (start, end), of those that
+    begin before the last image, but for those not closed: where they end is not known, so
+    the images after them count."""
+    spans = []
+    for at, tag, names in marked:
+        if at > last_image or b"ignore" not in names or _IGNORE_ALL.search(tag) is None:
+            continue
+        name = _NAME.match(tag)
+        if name is not None and name[1] in _VOID:
+            spans.append((at, at + len(tag)))
+            continue
+        end = _element_end(page, at, name[1]) if name else None
+        if end is not None:
+            spans.append((at, end))
+    return spans
 
 
 def _marked_tags(page: bytes) -> list[tuple[int, bytes, set[bytes]]]:
