@@ -71,7 +71,7 @@ def test_the_writers_check_of_all_names_at_once_agrees_with_the_check_of_each() 
     from generator.output.write import _all_inside, _inside
 
     rng = random.Random(5)
-    alphabet = ["a", "/", ".", "\n", "\\", ":", "\x00", "\x1f", "\x7f", "-"]
+    alphabet = ["a", "/", ".", "\n", "\\", ":", "\x00", "\x1f", "\x7f", "-", "é", "\x85", "\ud800"]
     for _ in range(20_000):
         name = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
         assert _all_inside(["ok/index.html", name]) == _inside(name), repr(name)

@@ -180,15 +180,32 @@ def check_names(out: Path, pages: Sequence[Page]) -> None:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-# In names joined by line breaks: a control character, a backslash or a colon, or a part
-# that is empty, '.' or '..' (at the start of a line or after a '/', up to a '/' or its end).
-_OUTSIDE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\\:]|(?:^|/)\.{0,2}(?:/|$)", re.MULTILINE)
+# The bytes names joined by line breaks may hold: printable ASCII but for the backslash and
+# the colon, the line breaks between them, and the bytes of any other character (UTF-8).
+_JOINED_NAME_BYTES = bytes(
+    b for b in range(256) if (0x20 <= b < 0x7F and b not in b"\\:") or b == 0x0A or b >= 0x80
+)
+# A part that is empty, or '.' or '..': between two of '/' and a line break, in names joined
+# by line breaks with one before and one after.
+_EMPTY_PARTS = tuple(f"{a}{b}" for a in "/\n" for b in "/\n")
+_DOT_PARTS = tuple(f"{a}{dots}{b}" for a in "/\n" for dots in (".", "..") for b in "/\n")
 
 
 def _all_inside(names: list[str]) -> bool:
-    """Whether `_inside` holds for every name: one pattern over all of them."""
+    """Whether `_inside` holds for every name, looked at all at once: a search for each bad
+    part over all names is many times faster than a pattern tried at every character."""
     text = "\n".join(names)
-    return text.count("\n") == len(names) - 1 and not _OUTSIDE.search(text)
+    if text.count("\n") != len(names) - 1:
+        return False  # a name holds a line break
+    # (surrogatepass: a name `_inside` lets through is not refused here for its encoding)
+    if text.encode("utf-8", "surrogatepass").translate(None, _JOINED_NAME_BYTES):
+        return False  # a control character, a backslash or a colon
+    framed = f"\n{text}\n"
+    if any(part in framed for part in _EMPTY_PARTS):
+        return False
+    if "/." not in framed and "\n." not in framed:
+        return True  # no part starts with a dot (as a rule)
+    return not any(part in framed for part in _DOT_PARTS)
 
 
 def _inside(name: str) -> bool:
