@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental.cache import DeltaStore
+from generator.incremental.cache import BodyStore, DeltaStore
 
 
 def test_small_changes_go_to_the_delta_and_read_back_merged(tmp_path: Path) -> None:
@@ -157,3 +157,14 @@ def test_an_article_of_another_shape_is_not_read_back(tmp_path: Path) -> None:
     path = tmp_path / "index.pickle"
     path.write_bytes(shorter)
     assert DeltaStore(path, 1).read() == {}
+
+
+@pytest.mark.parametrize("count", [10, 5000])
+def test_the_body_store_says_which_bodies_it_holds(tmp_path: Path, count: int) -> None:
+    """Asked about a few keys it looks each up; about many, it reads every key it holds."""
+    store = BodyStore(tmp_path / "bodies.sqlite")
+    keys = [f"html:{n:05d}" for n in range(count)]
+    store.put({key: f"<p>{key}</p>" for key in keys[::2]})
+    store.put({"html:other": "<p>not asked</p>"})
+    assert store.has([*keys, "html:gone"]) == set(keys[::2])
+    assert store.has([]) == set()

@@ -22,6 +22,10 @@ BODIES_NAME = "bodies.sqlite"
 FORMAT = 7
 
 
+# Above this many keys asked, reading every key the store holds is faster than looking each up.
+_LOOKUPS_MAX = 2000
+
+
 class BodyStore:
     """Rendered bodies by key, in SQLite; safe to use from forked workers (one connection each)."""
 
@@ -59,6 +63,10 @@ class BodyStore:
             return found
         try:
             connection = self._connection()
+            if len(keys) > _LOOKUPS_MAX:  # every body of a big site: one pass over the keys
+                wanted = set(keys)
+                found.update(row[0] for row in connection.execute("SELECT key FROM bodies"))
+                return found & wanted
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
