@@ -24,6 +24,7 @@ from generator.incremental.loader import ContentLoader
 from generator.incremental.outputs import write_site
 from generator.incremental.unchanged import LastBuild
 from generator.model.article import Article, ContentErrors
+from generator.model.shards import Shards
 from generator.output.write import Derived
 from generator.pages.planning import Plan
 from generator.pages.records import Page
@@ -171,7 +172,9 @@ class Builder:
             if convert_new_seeds(config, say, warn):
                 stamps = {}  # content files were written since
         search, self._ahead = self._ahead, None
-        if search is None or search.refresh != self.refresh_search:
+        # One kept from the day before may put this month's pages in another shard.
+        day = Shards.on(config.today())
+        if search is None or search.refresh != self.refresh_search or search.shards != day:
             if search is not None:
                 search.end()
             search = search_index(config, warn, refresh=self.refresh_search)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from generator.errors import InputError, InputErrors
 from generator.model.frontmatter import key_lines, safe_load
@@ -47,6 +49,11 @@ class SiteConfig:
     def absolute(self, url_path: str) -> str:
         """The full URL of a site-relative path such as 'tags/trade/'."""
         return self.base_url.rstrip("/") + "/" + url_path.lstrip("/") if url_path else self.base_url
+
+    def today(self) -> dt.date:
+        """Today's date in the site's time zone: the one clock of a build (which articles
+        are in the future, which month's articles have a search shard of their own)."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
     def path(self, option: str) -> Path:
         """One of the *_dir options as a path from the working directory."""

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from generator.config import SiteConfig
 from generator.errors import InputError
@@ -106,7 +105,7 @@ def select(
 
 
 def today(config: SiteConfig) -> dt.date:
-    return dt.datetime.now(ZoneInfo(config.timezone)).date()
+    return config.today()
 
 
 def duplicate_urls(articles: list[Article]) -> list[InputError]:
@@ -131,10 +130,11 @@ def search_index(config: SiteConfig, warn: Say, refresh: bool = True) -> Derived
     cannot run (the build goes on without it, and says so)."""
     if not config.search:
         return None
+    from generator.model.shards import Shards
     from generator.output.search import SearchIndex, SearchUnavailable
 
     try:
-        return SearchIndex(warn, refresh=refresh)
+        return SearchIndex(warn, refresh=refresh, shards=Shards.on(config.today()))
     except SearchUnavailable as why:
         warn(f"search: {why}; building without the search index")
         return None

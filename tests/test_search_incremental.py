@@ -5,9 +5,12 @@ of the pages that changed were made again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,9 +18,13 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator.build import Builder
+from generator.config import SiteConfig, load_config
+from generator.model.shards import Shards
 from tests.test_browser import (
     Tab,
     browser,  # noqa: F401 (the fixture, shared with the theme's browser tests)
@@ -164,3 +171,110 @@ def test_after_every_edit_search_finds_what_a_cold_index_finds(
 def _add(content: Path) -> None:
     add_story(content)
     edit(content / "story-new.md", r"\Z", "\nA quokka was seen at the fair.\n")
+
+
+def dated(story: Path, day: str, word: str) -> None:
+    """The story dated `day` (YYYY-MM-DD), with a word only it holds."""
+    edit(story, r"^date: .*$", f"date: {day}")
+    edit(story, r"\Z", f"\nA {word} was seen there.\n")
+
+
+def bundles_listed(site: Path) -> list[str]:
+    """The bundles the search page merges, in its order: the first holds the UI."""
+    page = (site / "search" / "index.html").read_text("utf-8")
+    script = page.split("new PagefindUI(", 1)[1]
+    return re.findall(r"bundlePath: \"[^\"]*/(pagefind/[^\"]+/)\"", script)
+
+
+def pages_in(site: Path, shard: str) -> int:
+    entry = json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_text("utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def test_the_current_months_articles_have_a_shard_of_their_own(
+    tmp_path: Path,
+    server: tuple[Path, int],
+    browser: Any,  # noqa: F811
+) -> None:
+    """An article added or edited this month remakes that month's shard, not its year's; the
+    search finds what a cold build's index finds."""
+    served, port = server
+    project = tmp_path / "project"
+    write_corpus(project, 30)
+    content = project / "content"
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the site's time zone
+    before = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month
+    month, earlier = f"{today:%Y-%m}", f"{before:%Y}"
+    dated(content / "story-001.md", today.isoformat(), "walrus")
+    dated(content / "story-002.md", before.isoformat(), "pelican")
+    configure(project, f"http://127.0.0.1:{port}/incremental/")
+    build(project)
+    site = project / "site"
+    assert month == Shards.on(today).of(f"{today:%Y}", f"{today:%m}")
+    assert month in shard_files(site)
+    assert pages_in(site, month) == 1
+    assert bundles_listed(site)[0] == f"pagefind/{month}/"  # the newest first
+    os.symlink(site, served / "incremental")
+    steps: list[tuple[str, Callable[[], None], str]] = [
+        ("added today", lambda: dated(_new_story(content), today.isoformat(), "quokka"), month),
+        ("edited this month", lambda: edit(content / "story-001.md", r"walrus", "zeppelin"),
+         month),
+        ("edited last month", lambda: edit(content / "story-002.md", r"pelican", "harbinger"),
+         earlier),
+    ]  # fmt: skip
+    tab = Tab(browser, "desktop")
+    try:
+        for name, change, remade in steps:
+            shards = shard_files(site)
+            change()
+            build(project)
+            after = shard_files(site)
+            assert [y for y in after if after[y] != shards.get(y)] == [remade], name
+        assert pages_in(site, month) == 2
+        cold = tmp_path / "cold"
+        shutil.copytree(
+            project, cold, ignore=shutil.ignore_patterns("site", ".site.prev", ".portal-*")
+        )
+        configure(cold, f"http://127.0.0.1:{port}/cold/")
+        build(cold)
+        os.symlink(cold / "site", served / "cold")
+        mine = found(tab, site, f"http://127.0.0.1:{port}/incremental/")
+        expected = found(tab, cold / "site", f"http://127.0.0.1:{port}/cold/")
+    finally:
+        tab.close()
+    assert [[u.split("/incremental/", 1)[1] for u in q] for q in mine] == [
+        [u.split("/cold/", 1)[1] for u in q] for q in expected
+    ]
+    assert expected[0] and expected[1] and expected[2]  # zeppelin, quokka, harbinger: found
+    assert not tab.problems, "\n".join(tab.problems)
+
+
+def test_a_new_month_moves_the_last_months_articles_into_their_years_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first build of a month (the day is an input like any other) folds the month
+    before into its year's shard, and the search page lists the shards there are."""
+    project = tmp_path / "project"
+    write_corpus(project, 12)
+    content = project / "content"
+    dated(content / "story-001.md", "2021-11-20", "walrus")
+    dated(content / "story-002.md", "2021-12-02", "pelican")
+    configure(project, "https://example.org/sub/")
+    config = load_config(project / "site.yaml")
+    site = project / "site"
+    for day, shards, first in (
+        (dt.date(2021, 12, 3), {"2021", "2021-12"}, "2021-12"),
+        (dt.date(2022, 1, 1), {"2021"}, "2021"),
+    ):
+        monkeypatch.setattr(SiteConfig, "today", lambda self, day=day: day)
+        Builder(config).build(say=lambda line: None)
+        assert {"2021", "2021-12"} & set(shard_files(site)) == shards, day
+        assert bundles_listed(site)[0] == f"pagefind/{first}/"
+        assert sorted(bundles_listed(site)) == sorted(f"pagefind/{s}/" for s in shard_files(site))
+    in_2021 = [story for story in content.glob("*.md") if "date: 2021-" in story.read_text()]
+    assert len(in_2021) > 2 and pages_in(site, "2021") == len(in_2021)
+
+
+def _new_story(content: Path) -> Path:
+    add_story(content)
+    return content / "story-new.md"

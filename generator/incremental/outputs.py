@@ -213,6 +213,7 @@ def _update_derived(
     gone = (name for name in pair.published.keys() - manifest.keys() if name not in before)
     touched = shards_of(derived, [*read_anew, *gone]) | (stale or set()) | _owed(derived, before)
     held = {_shard_of_file(derived, name) for name in before}
+    touched |= derived.outdated(pair.out, held & shards)  # pages moved in from another
     refresh = derived.refresh and not defer
     remake = {s for s in shards if s not in held or (refresh and s in touched)}
     kept = {n: f for n, f in before.items() if _shard_of_file(derived, n) in shards - remake}

@@ -1,7 +1,7 @@
 """The search index: Pagefind (its binary comes with the `pagefind[bin]` package) indexes the
-finished article pages, in shards: one bundle per year, under /pagefind/YEAR/, which the search
-page merges in the browser (Pagefind's mergeIndex). An edit remakes only its year's shard.
-Searching needs no server.
+finished article pages, in shards: one bundle per year, under /pagefind/YEAR/, and one for the
+current month, under /pagefind/YEAR-MONTH/ (model/shards.py), which the search page merges in
+the browser (Pagefind's mergeIndex). An edit remakes only its shard. Searching needs no server.
 
 A new process's build may start on the shards of the articles it finds changed before their
 pages are made (`begin`, search_ahead.py).
@@ -9,6 +9,8 @@ pages are made (`begin`, search_ahead.py).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import queue
 import re
@@ -18,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from generator.model import urls
+from generator.model.shards import MONTHS, Shards
 from generator.output import pagefind_service
 from generator.output.indexed import same_for_index
 from generator.output.pagefind_service import SearchUnavailable
@@ -26,15 +29,16 @@ from generator.output.search_ahead import (
     close_started,
     finish_started,
     link_pages,
-    shard_pages,
 )
 from generator.output.search_ahead import start as start_shard
 from generator.output.write import shards_of
 
 PREFIX = urls.SEARCH_INDEX
+# Beside each shard's bundle: the months of the pages it was made of (a year's, or one).
+MADE_OF = "portal-shard.json"
 # Only article pages are indexed: lists and term pages would repeat every headline as a result,
 # and reading them would double Pagefind's time.
-_ARTICLE_PAGE = re.compile(r"(\d{4})/\d{2}/[^/]+/index\.html")
+_ARTICLE_PAGE = re.compile(r"(\d{4})/(\d{2})/[^/]+/index\.html")
 
 
 class SearchIndex:
@@ -42,9 +46,12 @@ class SearchIndex:
 
     prefix = PREFIX
 
-    def __init__(self, warn: Callable[[str], None], refresh: bool = True) -> None:
+    def __init__(
+        self, warn: Callable[[str], None], refresh: bool = True, shards: Shards | None = None
+    ) -> None:
         self.warn = warn
         self.refresh = refresh
+        self.shards = shards or Shards.on(dt.date.today())  # the build's: its site's today
         self._started: dict[str, Future[Started]] = {}  # shards begun, by name
         # The pages each shard begun left out, and what they will hold, once guessed.
         self._guesses: dict[str, tuple[set[str], Future[dict[str, str]]]] = {}
@@ -64,9 +71,9 @@ class SearchIndex:
         return same_for_index(before, after)
 
     def shard_of(self, name: str) -> str | None:
-        """The shard an output file is searched in: an article page's year."""
+        """The shard an output file is searched in: an article page's year (or month)."""
         page = _ARTICLE_PAGE.fullmatch(name)
-        return page[1] if page else None
+        return self.shards.of(page[1], page[2]) if page else None
 
     def begin(
         self, published: Path, pages: Collection[str], guessed: Mapping[str, str] | None = None
@@ -88,7 +95,7 @@ class SearchIndex:
             # interpreter lock from the build again and again (making the model 3 times
             # slower); the threads only wait on their service.
             try:
-                read = link_pages(published, links / shard, set(pages))
+                read = link_pages(published, links / shard, set(pages), self.shards)
             except OSError:
                 shutil.rmtree(links / shard, ignore_errors=True)
                 continue  # (links across file systems, say) made at the end instead
@@ -100,7 +107,7 @@ class SearchIndex:
             left = {n for n in pages if self.shard_of(n) == shard}
             self._guesses[shard] = (left, Future())
             self._services[shard] = service
-            start = (service, links, shard, read, self._guesses[shard][1])
+            start = (service, links, shard, self.shards, read, self._guesses[shard][1])
             self._started[shard] = self._starting.submit(start_shard, *start)
         if guessed is not None:
             self.guess(guessed)
@@ -131,9 +138,31 @@ class SearchIndex:
             self._starting.shutdown(wait=False)
             self._starting = None
 
+    def outdated(self, folder: Path, shards: Collection[str]) -> set[str]:
+        """The shards made for other months than they now hold (the month before, once a
+        new one begins), by the record each was made with (MADE_OF)."""
+        stale = set()
+        for shard in shards:
+            try:
+                record = json.loads((folder / urls.search_bundle(shard) / MADE_OF).read_bytes())
+                months = tuple(record["months"])
+            except (OSError, ValueError, KeyError, TypeError):
+                months = MONTHS  # none: made before the month had a shard of its own
+            if months != self.shards.months(shard)[1]:
+                stale.add(shard)
+        return stale
+
     def __call__(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
         """The bundles of these shards, made from the article pages of the folder; their files
-        by site path. A failure is said, not raised: the pages are whole without their index."""
+        by site path, with the months each was made of (MADE_OF). A failure is said, not
+        raised: the pages are whole without their index."""
+        files = self._bundles(folder, shards)
+        for shard in {name[len(PREFIX) :].partition("/")[0] for name in files}:
+            record = {"months": self.shards.months(shard)[1]}
+            files[urls.search_bundle(shard) + MADE_OF] = json.dumps(record).encode("utf-8")
+        return files
+
+    def _bundles(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
         self.read_early = 0
         try:
             self.guess({})  # none given by now: none will be
@@ -146,7 +175,8 @@ class SearchIndex:
             begun = {one.shard for one in started}
             fresh = [shard for shard in sorted(shards) if shard not in begun]
             with ThreadPoolExecutor(1) as beside:
-                others = beside.submit(_index, self.binary, folder, fresh) if fresh else None
+                made = (self.binary, folder, fresh, self.shards)
+                others = beside.submit(_index, *made) if fresh else None
                 files, self.read_early = finish_started(folder, started)
                 return {**files, **(others.result() if others else {})}
         except SearchUnavailable as why:
@@ -162,7 +192,7 @@ class SearchIndex:
 _LEFT = "the search index is left as it was, to be made again by the next build"
 
 
-def _index(binary: Path, folder: Path, shards: list[str]) -> dict[str, bytes]:
+def _index(binary: Path, folder: Path, shards: list[str], rule: Shards) -> dict[str, bytes]:
     """The shards shared out over one Pagefind service per core (a service makes its indexes
     one after another, so one alone would leave a core idle)."""
     pending = queue.SimpleQueue[str]()
@@ -170,11 +200,13 @@ def _index(binary: Path, folder: Path, shards: list[str]) -> dict[str, bytes]:
         pending.put(shard)
     count = max(1, min(len(shards), os.cpu_count() or 1))
     with ThreadPoolExecutor(count) as pool:
-        made = list(pool.map(lambda _: _index_in(binary, folder, pending), range(count)))
+        made = list(pool.map(lambda _: _index_in(binary, folder, pending, rule), range(count)))
     return {name: data for files in made for name, data in sorted(files.items())}
 
 
-def _index_in(binary: Path, folder: Path, pending: queue.SimpleQueue[str]) -> dict[str, bytes]:
+def _index_in(
+    binary: Path, folder: Path, pending: queue.SimpleQueue[str], rule: Shards
+) -> dict[str, bytes]:
     """Shards taken from `pending` until none is left, each made by one service's index."""
     files: dict[str, bytes] = {}
     root = folder.resolve()
@@ -185,7 +217,7 @@ def _index_in(binary: Path, folder: Path, pending: queue.SimpleQueue[str]) -> di
             except queue.Empty:
                 return files
             index = service.new_index()
-            if service.add_directory(index, root, shard_pages(shard)) == 0:
+            if service.add_directory(index, root, rule.glob(shard)) == 0:
                 raise SearchUnavailable(f"Pagefind found no page of {shard} to index")
             for path, data in service.files(index).items():
                 files[urls.search_bundle(shard) + path] = data

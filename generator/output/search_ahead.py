@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import re
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,13 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import urls
+from generator.model.shards import Shards
 from generator.output import pagefind_service
 from generator.output.pagefind_service import SearchUnavailable
-
-
-def shard_pages(shard: str) -> str:
-    """The glob of a shard's pages, from the site's root."""
-    return f"{shard}/[0-9][0-9]/*/index.html"
 
 
 @dataclass(frozen=True)
@@ -35,10 +30,11 @@ class Started:
     identity in the folder the index is finished from means the same bytes."""
 
     shard: str
+    shards: Shards  # which pages are in which shard
     service: pagefind_service.PagefindService
     index: int
     read: dict[str, tuple[int, int]]
-    links: Path  # the folder of links Pagefind read them from, removed when done
+    links: Path  # the folder of each shard's links Pagefind read them from, removed when done
     # The other pages as guessed, by name (encoded), and the bundle made with them at once.
     guessed: dict[str, bytes] = dataclasses.field(default_factory=dict)
     bundle: dict[str, bytes] | None = None
@@ -50,37 +46,38 @@ class Started:
             self.links.rmdir()  # unless another shard's links are still there
 
 
-def pages_of(folder: Path, shard: str) -> Iterator[tuple[str, str]]:
-    """The article pages of a shard that `folder` may hold, as `shard_pages` matches them, in
+def pages_of(folder: Path, shard: str, shards: Shards) -> Iterator[tuple[str, str]]:
+    """The article pages of a shard that `folder` may hold, as `shards.glob` matches them, in
     name order: (name from the site's root, path of a story folder's index.html, which may
     not be there). Plain strings and scandir: Path.glob and relative_to took 0.2 s for a
     year's 600 pages."""
+    year, wanted = shards.months(shard)
     try:
-        months = sorted(os.scandir(folder / shard), key=lambda entry: entry.name)
+        months = sorted(os.scandir(folder / year), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return
     for month in months:
-        if not (_MONTH.fullmatch(month.name) and month.is_dir()):
+        if not (month.name in wanted and month.is_dir()):
             continue
         for story in sorted(os.scandir(month.path), key=lambda entry: entry.name):
             if story.is_dir():
                 page = os.path.join(story.path, "index.html")
-                yield f"{shard}/{month.name}/{story.name}/index.html", page
+                yield f"{year}/{month.name}/{story.name}/index.html", page
 
 
-_MONTH = re.compile(r"[0-9]{2}")
-
-
-def link_pages(published: Path, folder: Path, left_out: set[str]) -> dict[str, tuple[int, int]]:
-    """Links in `folder` to the pages of a shard (`folder` is named as the shard is) that
-    are published, but those `left_out`, by name; with the identity of each file linked.
-    Pagefind reads them itself: this process pays a few system calls a page, not its bytes."""
+def link_pages(
+    published: Path, folder: Path, left_out: set[str], shards: Shards
+) -> dict[str, tuple[int, int]]:
+    """Links in `folder` to the pages of a shard (`folder` is named as the shard is, and is
+    the root Pagefind reads them from) that are published, but those `left_out`, by name;
+    with the identity of each file linked. Pagefind reads them itself: this process pays a
+    few system calls a page, not its bytes."""
     shutil.rmtree(folder, ignore_errors=True)  # left by a build that was killed
     read: dict[str, tuple[int, int]] = {}
-    for name, page in pages_of(published, folder.name):
+    for name, page in pages_of(published, folder.name, shards):
         if name in left_out:
             continue
-        link = folder.parent / name
+        link = folder / name
         link.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(page, link)
@@ -95,18 +92,20 @@ def start(
     service: pagefind_service.PagefindService,
     links: Path,
     shard: str,
+    shards: Shards,
     read: dict[str, tuple[int, int]],
     guesses: Future[dict[str, str]],
 ) -> Started:
     """A shard begun: Pagefind reads the pages linked for it, and the bundle is made with the
     others as `guesses` has them once it is given them, if it is (an empty guess: the shard
     waits for its pages)."""
-    started = Started(shard, service, 0, read, links)
+    started = Started(shard, shards, service, 0, read, links)
     try:
         index = service.new_index()
         # Every page linked must be in it: fewer means the links changed while Pagefind read
         # them (another build of the same folder), and the shard is made at the end instead.
-        if read and service.add_directory(index, links.resolve(), shard_pages(shard)) != len(read):
+        root = (links / shard).resolve()
+        if read and service.add_directory(index, root, shards.glob(shard)) != len(read):
             raise SearchUnavailable(f"the pages of {shard} changed while they were read")
         guessed = guesses.result()
         if not guessed:
@@ -145,7 +144,7 @@ def finish(folder: Path, started: Started) -> tuple[dict[str, bytes], int]:
     service, shard = started.service, started.shard
     try:
         now: dict[str, tuple[str, tuple[int, int]]] = {}  # page and identity, by name
-        for name, page in pages_of(folder, shard):
+        for name, page in pages_of(folder, shard, started.shards):
             if (same := _identity(page)) is not None:
                 now[name] = (page, same)
         if not now:
@@ -164,7 +163,7 @@ def finish(folder: Path, started: Started) -> tuple[dict[str, bytes], int]:
         else:  # a page read early changed after all (a neighbour's title, say), or a guess
             service.delete_index(index)
             index = service.new_index()
-            service.add_directory(index, folder.resolve(), shard_pages(shard))
+            service.add_directory(index, folder.resolve(), started.shards.glob(shard))
             early = 0
             bundle = service.files(index)
         prefix = urls.search_bundle(shard)

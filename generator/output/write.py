@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.errors import InputError
+from generator.model.shards import Shards
 from generator.pages.records import Page
 
 MANIFEST = ".portal-manifest"
@@ -53,6 +54,7 @@ class Derived(Protocol):
 
     prefix: str
     refresh: bool  # False keeps the previous files even when pages they read changed
+    shards: Shards  # which shard a page is read for, as of the day it was made
 
     def reads(self, name: str) -> bool:
         """Whether a change to this output file calls for new derived files."""
@@ -68,6 +70,11 @@ class Derived(Protocol):
 
     def __call__(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
         """The files of these shards, made from the pages in `folder`."""
+        ...
+
+    def outdated(self, folder: Path, shards: Collection[str]) -> set[str]:
+        """Those of these shards, whose files `folder` holds, that were made for other pages
+        than `shard_of` now puts in them (at a new month, say): to be made again."""
         ...
 
     def begin(

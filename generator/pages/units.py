@@ -9,7 +9,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from generator.model import urls
-from generator.model.site import Term
+from generator.model.shards import Shards
+from generator.model.site import Site, Term
 from generator.pages.front import front_side
 from generator.pages.records import Page
 from generator.pages.terms import TERM_TITLES, terms_context
@@ -43,13 +44,30 @@ def units_of(planner: Planner) -> dict[str, Unit]:
         urls.ROBOTS: ("robots.txt", {}),
     }
     if planner.config.search:
-        # One shard of the index per year with articles (output/search.py), newest first.
-        years = sorted((term.name for term in site.terms["year"]), reverse=True)
-        search = {"title": "Search", "bundles": tuple(urls.search_bundle(y) for y in years)}
+        bundles = tuple(urls.search_bundle(shard) for shard in search_shards(site, planner))
+        search = {"title": "Search", "bundles": bundles}
         single = {urls.SEARCH: ("search.html", search), **single}
     for url, (template, context) in single.items():
         units[url] = functools.partial(_page_unit, url=url, template=template, context=context)
     return units
+
+
+def search_shards(site: Site, planner: Planner) -> list[str]:
+    """The shards of the search index, newest first: one per year with articles, and the
+    current month's if it has any (output/search.py, model/shards.py)."""
+    rule = Shards.on(planner.config.today())
+    shards: list[str] = []
+    for year, articles in sorted(site.terms["year"].items(), key=_name, reverse=True):
+        if year.name != rule.year:
+            shards.append(year.name)
+            continue
+        months = {rule.of(year.name, f"{a.date.month:02d}") for a in articles}
+        shards += sorted(months, reverse=True)  # "2026-12" before "2026": the newest first
+    return shards
+
+
+def _name(item: tuple[Term, object]) -> str:
+    return item[0].name
 
 
 def _page_unit(
