@@ -98,6 +98,7 @@ class Tool:
     title_key: str  # how a title line starts in a content file
     output: str  # output folder, relative to folder
     env: dict[str, str] | None = None
+    edited: Path | None = None  # the content file the edits change (by default the middle one)
 
     def run(self) -> dict[str, float]:
         """One build: wall seconds, CPU seconds (user + sys, children included), peak RSS."""
@@ -198,6 +199,8 @@ def prepare(size: int, corpora: Path, seed: int, source: Path, names: list[str])
 
 def edited_article(tool: Tool) -> Path:
     """The article every tool edits: the middle file by name (the same slug for all)."""
+    if tool.edited is not None:
+        return tool.edited
     files = sorted((tool.folder / tool.content).glob("*.md"))
     return files[len(files) // 2]
 
