@@ -63,8 +63,8 @@ def main() -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/search/"
-    # A shard per year (pagefind/YEAR/), or one whole index as before the shards.
-    shards = len([p for p in (args.site / "pagefind").iterdir() if p.name.isdigit()]) or 1
+    # A shard per year (pagefind/YEAR/) and this month (YEAR-MONTH/), or one whole index.
+    shards = len([p for p in (args.site / "pagefind").iterdir() if p.name[:4].isdigit()]) or 1
     times = []
     try:
         with sync_playwright() as playwright:
