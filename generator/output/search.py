@@ -51,7 +51,8 @@ class SearchIndex:
     ) -> None:
         self.warn = warn
         self.refresh = refresh
-        self.shards = shards or Shards.on(dt.date.today())  # the build's: its site's today
+        # Which shard each page is in: a build gives its site's today (stages.search_index).
+        self.shards = shards or Shards.on(dt.date.today())
         self._started: dict[str, Future[Started]] = {}  # shards begun, by name
         # The pages each shard begun left out, and what they will hold, once guessed.
         self._guesses: dict[str, tuple[set[str], Future[dict[str, str]]]] = {}
