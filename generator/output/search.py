@@ -158,9 +158,11 @@ class SearchIndex:
         by site path, with the months each was made of (MADE_OF). A failure is said, not
         raised: the pages are whole without their index."""
         files = self._bundles(folder, shards)
-        for shard in {name[len(PREFIX) :].partition("/")[0] for name in files}:
-            record = {"months": self.shards.months(shard)[1]}
-            files[urls.search_bundle(shard) + MADE_OF] = json.dumps(record).encode("utf-8")
+        for shard in shards:
+            bundle = urls.search_bundle(shard)
+            if bundle + "pagefind-entry.json" in files:  # made (not failed)
+                record = {"months": self.shards.months(shard)[1]}
+                files[bundle + MADE_OF] = json.dumps(record).encode("utf-8")
         return files
 
     def _bundles(self, folder: Path, shards: Collection[str]) -> dict[str, bytes]:
